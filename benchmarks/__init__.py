@@ -1,0 +1,1 @@
+"""Runnable benchmarks: ``python -m benchmarks [NAME...]`` (all when no name is given)."""

@@ -1,0 +1,1 @@
+"""The ``cybernorms`` command. Each module registers one family of subcommands."""
