@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from cybernorms import __version__
-from cybernorms.cli import evaluation, registry
+from cybernorms.cli import agreement, evaluation, registry
 
 app = typer.Typer(
     name="cybernorms",
@@ -35,6 +35,7 @@ def _root(
     """Rules of responsible state behaviour in cyberspace, as verifiable code."""
 
 
+agreement.register(app)
 evaluation.register(app)
 registry.register(app)
 

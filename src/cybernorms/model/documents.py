@@ -67,6 +67,47 @@ class Document:
     source: str
     value: Any
     positions: dict[PathKey, Position] = field(default_factory=dict)
+    # YAML scalar style per path (None plain, '"' or "'" quoted, '|' literal, '>' folded) and
+    # the text's lines: together they locate a column inside a multi-line expression.
+    styles: dict[PathKey, str | None] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+
+    def locate(self, path: Sequence[str | int], line: int, col: int) -> Position:
+        """The file position of (``line``, 0-based ``col``) inside the scalar at ``path``."""
+        key = tuple(path)
+        start = self.position(key)
+        style = self.styles.get(key, None)
+        if style in ("|", ">") and self.lines:
+            return self._locate_in_block(start, style, line, col)
+        quote = 1 if style in ('"', "'") else 0
+        if line == 1:
+            return Position(self.source, start.line, start.col + quote + col)
+        return Position(self.source, start.line + line - 1, col + 1)
+
+    def _locate_in_block(self, start: Position, style: str, line: int, col: int) -> Position:
+        content: list[tuple[int, str]] = []  # (1-based file line, text without indentation)
+        indent: int | None = None
+        for number in range(start.line + 1, len(self.lines) + 1):
+            raw = self.lines[number - 1]
+            if not raw.strip():
+                continue
+            lead = len(raw) - len(raw.lstrip(" "))
+            if indent is None:
+                indent = lead
+            if lead < indent:
+                break
+            content.append((number, raw[indent:]))
+        if not content or indent is None:
+            return start
+        if style == "|":
+            number, _ = content[min(line, len(content)) - 1]
+            return Position(self.source, number, indent + col + 1)
+        offset = col  # folded: the expression is the content lines joined by single spaces
+        for number, text in content:
+            if offset <= len(text):
+                return Position(self.source, number, indent + offset + 1)
+            offset -= len(text) + 1
+        return Position(self.source, content[-1][0], indent + 1)
 
     def position(self, path: Sequence[str | int]) -> Position:
         """Where the node at ``path`` starts, or its nearest located ancestor."""
@@ -86,7 +127,8 @@ class Document:
             value = value[step]
         n = len(prefix)
         positions = {k[n:]: p for k, p in self.positions.items() if k[:n] == prefix}
-        return Document(self.source, value, positions)
+        styles = {k[n:]: s for k, s in self.styles.items() if k[:n] == prefix}
+        return Document(self.source, value, positions, styles, self.lines)
 
     def validate(self, model: type[M], path: Sequence[str | int] = ()) -> M:
         """Validate the value at ``path`` with a pydantic model; errors name file:line:col."""
@@ -159,10 +201,10 @@ def parse_text(text: str, source: str) -> Document:
         raise DocumentError([Problem(where, f"malformed YAML/JSON: {exc.problem}")]) from None
     except yaml.YAMLError as exc:
         raise DocumentError([Problem(source, f"malformed YAML/JSON: {exc}")]) from None
-    doc = Document(source, None)
+    doc = Document(source, None, lines=text.splitlines())
     if node is None:
         return doc
-    builder = _Builder(source, doc.positions)
+    builder = _Builder(source, doc.positions, doc.styles)
     doc.value = builder.build(node, ())
     return doc
 
@@ -185,9 +227,15 @@ def load_file(path: Path | str) -> Document:
 class _Builder:
     """Turns a composed YAML node graph into plain values, recording positions."""
 
-    def __init__(self, source: str, positions: dict[PathKey, Position]) -> None:
+    def __init__(
+        self,
+        source: str,
+        positions: dict[PathKey, Position],
+        styles: dict[PathKey, str | None],
+    ) -> None:
         self.source = source
         self.positions = positions
+        self.styles = styles
         self.count = 0
         self.constructor = yaml.SafeLoader("")  # resolves scalars: ints, bools, dates, null
 
@@ -212,6 +260,7 @@ class _Builder:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        self.styles[path] = getattr(node, "style", None)
         try:
             return self.constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:

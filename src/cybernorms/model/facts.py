@@ -20,7 +20,7 @@ Why it looks the way it does:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -113,8 +113,9 @@ def _state_set(value: object) -> object:
     return value
 
 
-def _opt(tp: Any) -> Any:
-    return Annotated[tp | None, BeforeValidator(_unknown_to_none)]
+T = TypeVar("T")
+# An enumerated fact that may be unknown; the words for "not known" read as None.
+Opt = Annotated[T | None, BeforeValidator(_unknown_to_none)]
 
 
 StateSet = Annotated[
@@ -132,7 +133,7 @@ class Initiator(_Facts):
     """Who carried the operation out (the hands on keyboard, not necessarily a state)."""
 
     name: str | None = None
-    category: _opt(InitiatorCategory) = None
+    category: Opt[InitiatorCategory] = None
     country: State = None
 
 
@@ -145,7 +146,7 @@ class Attribution(_Facts):
     """
 
     state: State = None
-    level: _opt(AttributionLevel) = None
+    level: Opt[AttributionLevel] = None
     basis: Annotated[
         list[AttributionBasis] | None,
         BeforeValidator(_dedupe_sorted),
@@ -158,8 +159,8 @@ class Target(_Facts):
     """One receiver of the operation: where it is and what it does."""
 
     country: State = None
-    category: _opt(TargetCategory) = None
-    sector: _opt(Sector) = None
+    category: Opt[TargetCategory] = None
+    sector: Opt[Sector] = None
     is_cert: bool | None = None
     name: str | None = None
 
@@ -167,10 +168,10 @@ class Target(_Facts):
 class Effects(_Facts):
     """What the operation did. Each effect is graded by a closed scale."""
 
-    data_theft: _opt(DataTheft) = None
-    disruption: _opt(Disruption) = None
-    hijacking: _opt(Hijacking) = None
-    physical: _opt(Physical) = None
+    data_theft: Opt[DataTheft] = None
+    disruption: Opt[Disruption] = None
+    hijacking: Opt[Hijacking] = None
+    physical: Opt[Physical] = None
     casualties: Annotated[int | None, Field(ge=0)] = None
     ransomware: bool | None = None
     doxing: bool | None = None
@@ -190,7 +191,7 @@ class Request(_Facts):
 
     from_state: State = None
     to_state: State = None
-    kind: _opt(RequestKind) = None
+    kind: Opt[RequestKind] = None
     about_critical_infrastructure: bool | None = None
     answered: bool | None = None
 
@@ -227,9 +228,7 @@ class Incident(_Facts):
     @model_validator(mode="after")
     def _dates_in_order(self) -> Incident:
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValueError(
-                f"end_date {self.end_date} is before start_date {self.start_date}"
-            )
+            raise ValueError(f"end_date {self.end_date} is before start_date {self.start_date}")
         return self
 
     @model_validator(mode="before")

@@ -1,0 +1,516 @@
+"""Packages and positions: YAML documents compiled into typed rules.
+
+A package is adopted as a whole, so it is loaded as a whole: every problem in every rule is
+collected and reported together (``file:line:col: message``), and a package with any problem
+is not loaded at all. Rule references (``breached``) are resolved here, across packages named
+in ``requires``, and cycles are refused: the engine may then evaluate any rule without guards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from cybernorms.model.documents import Document, DocumentError, Problem, load_file
+from cybernorms.model.profile import ProfileParameters
+from cybernorms.model.states import KnownState
+from cybernorms.model.verdict import CONSENSUS
+from cybernorms.rules import ir
+from cybernorms.rules.parser import ExpressionError, RuleResolver, Scope, parse_expression
+from cybernorms.rules.types import BOOL, STATE, STATE_LIST
+
+RULE_ID = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
+PACKAGE_ID = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+SEMVER = r"^\d+\.\d+\.\d+$"
+
+
+def _expression_text(value: object) -> object:
+    """YAML reads ``violated_when: False`` as a boolean; the language reads it as ``False``."""
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    return value
+
+
+Expr = Annotated[str, BeforeValidator(_expression_text), Field(min_length=1)]
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RuleDoc(_Doc):
+    """A rule as written in a package or a position."""
+
+    id: Annotated[str, Field(pattern=RULE_ID)]
+    title: str
+    kind: Literal["norm", "law", "cbm"]
+    scope: Literal["incident", "posture"] = "incident"
+    binds: Literal["all", "parties"] = "all"
+    subject: Expr
+    source: str
+    text: str
+    applies_when: Expr = "True"
+    violated_when: Expr
+    note: str | None = None
+
+
+class PackageDoc(_Doc):
+    package: Annotated[str, Field(pattern=PACKAGE_ID)]
+    version: Annotated[str, Field(pattern=SEMVER)]
+    title: str
+    forum: str | None = None
+    basis: Literal["consensus", "restatement"] = "consensus"
+    source: str | None = None
+    requires: list[Annotated[str, Field(pattern=PACKAGE_ID)]] = Field(default_factory=list)
+    parties: list[KnownState] = Field(default_factory=list)
+    defaults: ProfileParameters = Field(default_factory=ProfileParameters)
+    rules: Annotated[list[RuleDoc], Field(min_length=1)]
+
+
+class OverrideDoc(_Doc):
+    rule: Annotated[str, Field(pattern=RULE_ID)]
+    applies_when: Expr | None = None
+    violated_when: Expr | None = None
+    note: str | None = None
+
+
+class PositionDoc(_Doc):
+    position: KnownState
+    title: str
+    date: dt.date | None = None
+    sources: Annotated[list[str], Field(min_length=1)]
+    package: Annotated[str, Field(pattern=PACKAGE_ID)]
+    overrides: list[OverrideDoc] = Field(default_factory=list)
+    rules: list[RuleDoc] = Field(default_factory=list)
+
+
+@dataclass(frozen=True, eq=False)
+class Rule:
+    """One compiled rule: its text and source, and its three typed expressions."""
+
+    package: str
+    id: str
+    title: str
+    kind: str
+    scope: str
+    binds: str
+    source: str
+    text: str
+    note: str | None
+    subject: ir.Node
+    applies: ir.Node
+    violated: ir.Node
+    defined_at: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.package, self.id)
+
+    @property
+    def subject_is_list(self) -> bool:
+        return self.subject.type == STATE_LIST
+
+
+@dataclass(frozen=True, eq=False)
+class Package:
+    """A compiled package: adopted as a whole, identified by ``id@version``."""
+
+    id: str
+    version: str
+    title: str
+    forum: str | None
+    basis: str
+    source: str | None
+    requires: tuple[str, ...]
+    parties: frozenset[str]
+    defaults: ProfileParameters
+    rules: tuple[Rule, ...]
+    path: str
+    digest: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.id}@{self.version}"
+
+    def rule(self, rule_id: str) -> Rule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+
+@dataclass(frozen=True, eq=False)
+class Position:
+    """A state's national reading of some rules of one package. Never consensus."""
+
+    state: str
+    title: str
+    date: dt.date | None
+    sources: tuple[str, ...]
+    package: str
+    overrides: Mapping[str, Rule]
+    added: tuple[Rule, ...]
+    notes: Mapping[str, str] = field(default_factory=dict)
+    path: str = ""
+
+    @property
+    def basis(self) -> str:
+        return f"position:{self.state}"
+
+
+# -- loading ----------------------------------------------------------------------------
+
+
+def load_packages(paths: Iterable[Path | str]) -> list[Package]:
+    """Load packages from files, resolving ``requires`` among them, in dependency order."""
+    docs: dict[str, tuple[Document, PackageDoc]] = {}
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            doc = load_file(path)
+            if not isinstance(doc.value, dict):
+                raise DocumentError(
+                    [Problem(doc.source, "a package is a mapping with 'package:' and 'rules:'")]
+                )
+            pkg = doc.validate(PackageDoc)
+        except DocumentError as exc:
+            problems.extend(exc.problems)
+            continue
+        if pkg.package in docs:
+            problems.append(
+                Problem(doc.where(("package",)), f"package {pkg.package!r} loaded twice")
+            )
+            continue
+        docs[pkg.package] = (doc, pkg)
+    if problems:
+        raise DocumentError(problems)
+    compiled: dict[str, Package] = {}
+    for name in _dependency_order(docs, problems):
+        doc, pkg = docs[name]
+        try:
+            compiled[name] = compile_package(doc, pkg, compiled)
+        except DocumentError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise DocumentError(problems)
+    return list(compiled.values())
+
+
+def load_package(path: Path | str, available: Sequence[Package] = ()) -> Package:
+    """Load one package; packages it ``requires`` must be given in ``available``."""
+    doc = load_file(path)
+    if not isinstance(doc.value, dict):
+        raise DocumentError(
+            [Problem(doc.source, "a package is a mapping with 'package:' and 'rules:'")]
+        )
+    return compile_package(doc, doc.validate(PackageDoc), {p.id: p for p in available})
+
+
+def _dependency_order(
+    docs: Mapping[str, tuple[Document, PackageDoc]], problems: list[Problem]
+) -> list[str]:
+    order: list[str] = []
+    state: dict[str, str] = {}
+
+    def visit(name: str, trail: tuple[str, ...]) -> None:
+        if state.get(name) == "done":
+            return
+        doc, pkg = docs[name]
+        if state.get(name) == "active":
+            problems.append(
+                Problem(
+                    doc.where(("requires",)),
+                    "packages require each other: " + " -> ".join((*trail, name)),
+                )
+            )
+            return
+        state[name] = "active"
+        for req in pkg.requires:
+            if req in docs:
+                visit(req, (*trail, name))
+        state[name] = "done"
+        order.append(name)
+
+    for name in docs:
+        visit(name, ())
+    return order
+
+
+def compile_package(doc: Document, pkg: PackageDoc, available: Mapping[str, Package]) -> Package:
+    """Type-check every expression of a validated package document."""
+    problems: list[Problem] = []
+    for i, req in enumerate(pkg.requires):
+        if req not in available:
+            problems.append(
+                Problem(doc.where(("requires", i)), f"required package {req!r} is not loaded")
+            )
+    local_ids: dict[str, int] = {}
+    for i, r in enumerate(pkg.rules):
+        if r.id in local_ids:
+            problems.append(Problem(doc.where(("rules", i, "id")), f"duplicate rule id {r.id!r}"))
+        local_ids.setdefault(r.id, i)
+    resolver = _resolver(
+        pkg.package, set(local_ids), {n: available[n] for n in pkg.requires if n in available}
+    )
+    rules: list[Rule] = []
+    for i, r in enumerate(pkg.rules):
+        rule = _compile_rule(doc, ("rules", i), r, pkg.package, resolver, problems)
+        if rule is not None:
+            rules.append(rule)
+    if not problems:
+        _check_cycles(doc, [(("rules", i), r) for i, r in enumerate(rules)], problems)
+    if problems:
+        raise DocumentError(problems)
+    return Package(
+        id=pkg.package,
+        version=pkg.version,
+        title=pkg.title,
+        forum=pkg.forum,
+        basis=pkg.basis if pkg.basis != "consensus" else CONSENSUS,
+        source=pkg.source,
+        requires=tuple(pkg.requires),
+        parties=frozenset(pkg.parties),
+        defaults=pkg.defaults,
+        rules=tuple(rules),
+        path=doc.source,
+        digest=_digest(doc.value),
+    )
+
+
+def load_position(path: Path | str, packages: Sequence[Package]) -> Position:
+    """Load a national position; the package it reads must be among ``packages``."""
+    doc = load_file(path)
+    if not isinstance(doc.value, dict):
+        raise DocumentError(
+            [Problem(doc.source, "a position is a mapping with 'position:' and 'overrides:'")]
+        )
+    pos = doc.validate(PositionDoc)
+    by_id = {p.id: p for p in packages}
+    base = by_id.get(pos.package)
+    if base is None:
+        raise DocumentError(
+            [
+                Problem(
+                    doc.where(("package",)),
+                    f"position reads package {pos.package!r}, which is not loaded",
+                )
+            ]
+        )
+    problems: list[Problem] = []
+    added_ids = {r.id for r in pos.rules}
+    resolver = _resolver(
+        base.id,
+        {r.id for r in base.rules} | added_ids,
+        {n: by_id[n] for n in base.requires if n in by_id},
+    )
+    overrides: dict[str, Rule] = {}
+    notes: dict[str, str] = {}
+    for i, o in enumerate(pos.overrides):
+        where = ("overrides", i)
+        try:
+            original = base.rule(o.rule)
+        except KeyError:
+            names = ", ".join(r.id for r in base.rules)
+            problems.append(
+                Problem(
+                    doc.where((*where, "rule")),
+                    f"package {base.id} has no rule {o.rule!r} (rules: {names})",
+                )
+            )
+            continue
+        if o.rule in overrides:
+            problems.append(
+                Problem(doc.where((*where, "rule")), f"rule {o.rule!r} overridden twice")
+            )
+            continue
+        if o.applies_when is None and o.violated_when is None:
+            problems.append(
+                Problem(doc.where(where), "an override replaces applies_when and/or violated_when")
+            )
+            continue
+        applies = original.applies
+        violated = original.violated
+        scope = Scope(resolve_rule=resolver)
+        if o.applies_when is not None:
+            applies = (
+                _parse(doc, (*where, "applies_when"), o.applies_when, scope, problems) or applies
+            )
+        if o.violated_when is not None:
+            violated = (
+                _parse(doc, (*where, "violated_when"), o.violated_when, scope, problems) or violated
+            )
+        overrides[o.rule] = Rule(
+            package=base.id,
+            id=original.id,
+            title=original.title,
+            kind=original.kind,
+            scope=original.scope,
+            binds=original.binds,
+            source=original.source,
+            text=original.text,
+            note=o.note,
+            subject=original.subject,
+            applies=applies,
+            violated=violated,
+            defined_at=doc.where(where),
+        )
+        if o.note:
+            notes[o.rule] = o.note
+    added: list[Rule] = []
+    for i, r in enumerate(pos.rules):
+        if r.id in {x.id for x in base.rules}:
+            problems.append(
+                Problem(
+                    doc.where(("rules", i, "id")),
+                    f"rule {r.id!r} exists in {base.id}: override it instead",
+                )
+            )
+            continue
+        rule = _compile_rule(doc, ("rules", i), r, base.id, resolver, problems)
+        if rule is not None:
+            added.append(rule)
+    if not problems:
+        merged = {r.id: r for r in base.rules} | overrides | {r.id: r for r in added}
+        _check_cycles(doc, [((), r) for r in merged.values()], problems)
+    if problems:
+        raise DocumentError(problems)
+    return Position(
+        state=pos.position,
+        title=pos.title,
+        date=pos.date,
+        sources=tuple(pos.sources),
+        package=base.id,
+        overrides=overrides,
+        added=tuple(added),
+        notes=notes,
+        path=doc.source,
+    )
+
+
+def _resolver(package: str, local: set[str], required: Mapping[str, Package]) -> RuleResolver:
+    """Resolve ``breached`` names: local ids, or ``package:rule`` for required packages."""
+
+    def resolve(ref: str) -> tuple[str, str]:
+        if ":" in ref:
+            pkg_id, rule_id = ref.split(":", 1)
+            other = required.get(pkg_id)
+            if other is None:
+                raise ExpressionError(
+                    f"breached({ref!r}): package {pkg_id!r} is not in this package's 'requires'"
+                )
+            if rule_id not in {r.id for r in other.rules}:
+                raise ExpressionError(
+                    f"breached({ref!r}): package {pkg_id} has no rule {rule_id!r}"
+                )
+            return (pkg_id, rule_id)
+        if ref not in local:
+            close = difflib.get_close_matches(ref, sorted(local), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ExpressionError(f"breached({ref!r}): no rule {ref!r} in package {package}{hint}")
+        return (package, ref)
+
+    return resolve
+
+
+def _parse(
+    doc: Document,
+    path: tuple[str | int, ...],
+    text: str,
+    scope: Scope,
+    problems: list[Problem],
+    *,
+    subject: bool = False,
+) -> ir.Node | None:
+    try:
+        return parse_expression(text, scope, expect=None if subject else BOOL)
+    except ExpressionError as exc:
+        where = doc.locate(path, exc.line, exc.col)
+        field_name = str(path[-1])
+        problems.append(Problem(str(where), f"{field_name}: {exc.message}"))
+        return None
+
+
+def _compile_rule(
+    doc: Document,
+    where: tuple[str | int, ...],
+    r: RuleDoc,
+    package: str,
+    resolver: RuleResolver,
+    problems: list[Problem],
+) -> Rule | None:
+    before = len(problems)
+    subject = _parse(
+        doc,
+        (*where, "subject"),
+        r.subject,
+        Scope(resolve_rule=None, subject=False),
+        problems,
+        subject=True,
+    )
+    if subject is not None and subject.type not in (STATE, STATE_LIST):
+        problems.append(
+            Problem(
+                doc.where((*where, "subject")),
+                f"subject: must name a state or a list of states, got {subject.type}",
+            )
+        )
+    scope = Scope(resolve_rule=resolver)
+    applies = _parse(doc, (*where, "applies_when"), r.applies_when, scope, problems)
+    violated = _parse(doc, (*where, "violated_when"), r.violated_when, scope, problems)
+    if len(problems) > before or subject is None or applies is None or violated is None:
+        return None
+    return Rule(
+        package=package,
+        id=r.id,
+        title=r.title,
+        kind=r.kind,
+        scope=r.scope,
+        binds=r.binds,
+        source=r.source,
+        text=r.text,
+        note=r.note,
+        subject=subject,
+        applies=applies,
+        violated=violated,
+        defined_at=doc.where(where),
+    )
+
+
+def _check_cycles(
+    doc: Document, rules: list[tuple[tuple[str | int, ...], Rule]], problems: list[Problem]
+) -> None:
+    """Refuse rules that reach themselves through ``breached`` (directly or not)."""
+    graph = {r.key: ir.references(r.applies) | ir.references(r.violated) for _, r in rules}
+    where = {r.key: w for w, r in rules}
+    state: dict[tuple[str, str], str] = {}
+
+    def visit(key: tuple[str, str], trail: tuple[tuple[str, str], ...]) -> None:
+        if state.get(key) == "done" or key not in graph:
+            return
+        if state.get(key) == "active":
+            cycle = " -> ".join(k[1] for k in (*trail[trail.index(key) :], key))
+            problems.append(
+                Problem(doc.where(where[key]), f"rules refer to each other in a cycle: {cycle}")
+            )
+            return
+        state[key] = "active"
+        for nxt in sorted(graph[key]):
+            visit(nxt, (*trail, key))
+        state[key] = "done"
+
+    for key in graph:
+        visit(key, ())
+
+
+def _digest(value: object) -> str:
+    """A content hash of the document (sorted-key JSON), shown beside the package label."""
+    data = json.dumps(value, sort_keys=True, default=str, ensure_ascii=False).encode()
+    return hashlib.sha256(data).hexdigest()
