@@ -1,0 +1,299 @@
+"""Evaluation: facts in, one verdict per (rule, subject) out.
+
+``Evaluator`` compiles the packages once - tracing closures and generated fast functions - and
+then evaluates any number of incidents. ``evaluate()`` is the one-call convenience.
+
+Two ways to run:
+
+* ``Evaluator.verdicts(incident)``: full verdicts with ``missing`` and a trace tree (the
+  tracing interpreter).
+* ``Evaluator.outcomes(incident)``: outcome codes only (the generated code) for bulk work;
+  traces are built on demand by calling ``verdicts`` for the incidents a person looks at.
+
+Positions are lenses: a position replaces some criteria of one package; the replaced rules,
+rules it adds, and every rule that depends on them through ``breached`` are evaluated again
+under the lens and reported with ``basis: position:ISO3``. Consensus verdicts are always
+reported beside them, never replaced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from cybernorms.engine.codegen import FastRule, compile_rules
+from cybernorms.engine.interpret import EMPTY, Env, Eval, compile_node
+from cybernorms.engine.profiles import ProfileBook
+from cybernorms.model.facts import Incident
+from cybernorms.model.profile import Profile, ProfileParameters
+from cybernorms.model.verdict import Outcome, TraceNode, Verdict
+from cybernorms.rules import ir
+from cybernorms.rules.package import Package, Position, Rule
+
+RuleKey = tuple[str, str]
+
+
+@dataclass(frozen=True, eq=False)
+class _Compiled:
+    rule: Rule
+    subject: Eval
+    applies: Eval
+    violated: Eval
+
+
+@dataclass(frozen=True, eq=False)
+class _Lens:
+    """A set of rules evaluated together: consensus, or one position's reading."""
+
+    basis: str | None  # None: each package's own basis
+    table: Mapping[RuleKey, _Compiled]
+    report: tuple[RuleKey, ...]
+    fast: Mapping[RuleKey, FastRule]
+
+
+class Evaluator:
+    """Packages, profiles and positions compiled once, for many incidents."""
+
+    def __init__(
+        self,
+        packages: Sequence[Package],
+        profiles: Iterable[Profile] = (),
+        positions: Sequence[Position] = (),
+    ) -> None:
+        self.packages = {p.id: p for p in packages}
+        self.book = profiles if isinstance(profiles, ProfileBook) else ProfileBook(profiles)
+        self._parties = {p.id: p.parties for p in packages}
+        base = {r.key: _compile(r) for p in packages for r in p.rules}
+        self._lenses = [
+            _Lens(
+                None,
+                base,
+                tuple(base),
+                compile_rules([c.rule for c in base.values()], self._parties),
+            )
+        ]
+        for position in positions:
+            self._lenses.append(self._lens(position, base))
+
+    def _lens(self, position: Position, base: Mapping[RuleKey, _Compiled]) -> _Lens:
+        if position.package not in self.packages:
+            raise ValueError(
+                f"position {position.state} reads package {position.package!r}, which is not loaded"
+            )
+        table = dict(base)
+        changed: set[RuleKey] = set()
+        for rule in (*position.overrides.values(), *position.added):
+            table[rule.key] = _compile(rule)
+            changed.add(rule.key)
+        # Rules that reach a changed rule through breached() judge differently under the lens.
+        deps = {
+            k: ir.references(c.rule.applies) | ir.references(c.rule.violated)
+            for k, c in table.items()
+        }
+        affected = set(changed)
+        grew = True
+        while grew:
+            grew = False
+            for key, refs in deps.items():
+                if key not in affected and refs & affected:
+                    affected.add(key)
+                    grew = True
+        report = tuple(k for k in table if k in affected)
+        fast = compile_rules([c.rule for c in table.values()], self._parties)
+        return _Lens(position.basis, table, report, fast)
+
+    # -- profile resolution --------------------------------------------------------------
+    def _resolvers(
+        self, on: dt.date | None
+    ) -> dict[str, Callable[[str], tuple[ProfileParameters, str]]]:
+        book = self.book
+
+        def resolver(defaults: ProfileParameters) -> Callable[[str], tuple[ProfileParameters, str]]:
+            return lambda state: book.resolve(state, on, defaults)
+
+        return {pid: resolver(p.defaults) for pid, p in self.packages.items()}
+
+    # -- verdicts with traces ------------------------------------------------------------
+    def verdicts(self, incident: Incident, as_of: dt.date | None = None) -> list[Verdict]:
+        """Every verdict for one incident, with ``missing`` and the reasoning trace."""
+        on = as_of or incident.start_date
+        today = as_of or dt.date.today()
+        resolvers = self._resolvers(on)
+        out: list[Verdict] = []
+        for lens in self._lenses:
+            for key in lens.report:
+                compiled = lens.table[key]
+                rule = compiled.rule
+                package = self.packages[rule.package]
+                basis = lens.basis or package.basis
+                for subject in self._subjects(compiled, incident, today, resolvers, lens):
+                    outcome, missing, trace, read = self._decide(
+                        compiled, incident, subject, today, on, resolvers, lens
+                    )
+                    out.append(
+                        Verdict(
+                            incident=incident.id,
+                            package=package.label,
+                            rule=rule.id,
+                            subject=subject,
+                            basis=basis,
+                            outcome=outcome,
+                            missing=tuple(sorted(missing)),
+                            profiles=tuple(sorted(read)),
+                            trace=trace,
+                        )
+                    )
+        return out
+
+    def _env(
+        self,
+        compiled: _Compiled,
+        incident: Incident,
+        subject: str | None,
+        today: dt.date,
+        on: dt.date | None,
+        resolvers: Mapping[str, Callable[[str], tuple[ProfileParameters, str]]],
+        lens: _Lens,
+        read: set[str],
+    ) -> Env:
+        def breached(key: RuleKey, outer: Env) -> TraceNode:
+            inner = lens.table[key]
+            outcome, missing, trace, _ = self._decide(
+                inner, incident, outer.subject, today, on, resolvers, lens, read, outer.subject_path
+            )
+            value = {Outcome.VIOLATION: True, Outcome.UNDETERMINED: None}.get(outcome, False)
+            trace.expr = f"{key[1]}: {outcome.label}"
+            trace.value = value
+            trace.missing = frozenset(missing) if value is None else EMPTY
+            return trace
+
+        return Env(
+            incident=incident,
+            subject=subject,
+            subject_path=compiled.rule.subject.text,
+            as_of=today,
+            profile_date=on,
+            resolve_profile=resolvers[compiled.rule.package],
+            breached=breached,
+            profiles_read=read,
+        )
+
+    def _subjects(
+        self,
+        compiled: _Compiled,
+        incident: Incident,
+        today: dt.date,
+        resolvers: Mapping[str, Callable[[str], tuple[ProfileParameters, str]]],
+        lens: _Lens,
+    ) -> list[str | None]:
+        env = self._env(compiled, incident, None, today, None, resolvers, lens, set())
+        value = compiled.subject(env).value
+        if value is None:
+            return [None]
+        if isinstance(value, list):
+            states = sorted(set(value))
+            return states or [None]  # a known empty list: one verdict, nobody to judge
+        return [value]
+
+    def _decide(
+        self,
+        compiled: _Compiled,
+        incident: Incident,
+        subject: str | None,
+        today: dt.date,
+        on: dt.date | None,
+        resolvers: Mapping[str, Callable[[str], tuple[ProfileParameters, str]]],
+        lens: _Lens,
+        read: set[str] | None = None,
+        subject_path: str | None = None,
+    ) -> tuple[Outcome, frozenset[str], TraceNode, set[str]]:
+        """One rule for one subject. ``subject_path`` names the subject's fact when the rule
+        is reached through ``breached`` from a rule whose subject is another fact."""
+        read = set() if read is None else read
+        rule = compiled.rule
+        env = self._env(compiled, incident, subject, today, on, resolvers, lens, read)
+        if subject_path is not None:
+            env.subject_path = subject_path
+        a = compiled.applies(env)
+        a_value, a_missing = a.value, a.missing
+        if rule.binds == "parties":
+            parties = self._parties.get(rule.package, frozenset())
+            if subject is not None and subject not in parties:
+                node = TraceNode(f"{subject} is not a party to {rule.package}", False, EMPTY, (a,))
+                return Outcome.NOT_APPLICABLE, EMPTY, _root(rule, False, EMPTY, (node,)), read
+            if subject is None and a_value is True:
+                a_value, a_missing = None, frozenset((env.subject_path,))
+        if a_value is False:
+            return Outcome.NOT_APPLICABLE, EMPTY, _root(rule, False, EMPTY, (a,)), read
+        v = compiled.violated(env)
+        if v.value is False:
+            return Outcome.NO_VIOLATION, EMPTY, _root(rule, False, EMPTY, (a, v)), read
+        if v.value is None or a_value is None:
+            missing = (v.missing if v.value is None else EMPTY) | (
+                a_missing if a_value is None else EMPTY
+            )
+            return Outcome.UNDETERMINED, missing, _root(rule, None, missing, (a, v)), read
+        if subject is None:
+            missing = frozenset((env.subject_path,))
+            return Outcome.UNDETERMINED, missing, _root(rule, None, missing, (a, v)), read
+        return Outcome.VIOLATION, EMPTY, _root(rule, True, EMPTY, (a, v)), read
+
+    # -- outcome codes only --------------------------------------------------------------
+    def outcomes(
+        self, incident: Incident, as_of: dt.date | None = None
+    ) -> list[tuple[str, str, str | None, int]]:
+        """(basis, rule id, subject, outcome code) for every verdict, without traces."""
+        on = as_of or incident.start_date
+        today = as_of or dt.date.today()
+        book = self.book
+        profs = {pid: _params_only(book, on, p.defaults) for pid, p in self.packages.items()}
+        out: list[tuple[str, str, str | None, int]] = []
+        for lens in self._lenses:
+            for key in lens.report:
+                fast = lens.fast[key]
+                decide = fast.decide
+                basis = lens.basis or self.packages[key[0]].basis
+                value = fast.subjects(incident, profs, today)
+                if value is None or value == []:
+                    out.append((basis, key[1], None, decide(incident, None, profs, today)))
+                elif isinstance(value, list):
+                    for subject in sorted(set(value)):
+                        out.append(
+                            (basis, key[1], subject, decide(incident, subject, profs, today))
+                        )
+                else:
+                    out.append((basis, key[1], value, decide(incident, value, profs, today)))
+        return out
+
+
+def _params_only(
+    book: ProfileBook, on: dt.date | None, defaults: ProfileParameters
+) -> Callable[[str], ProfileParameters]:
+    return lambda state: book.resolve(state, on, defaults)[0]
+
+
+def _root(
+    rule: Rule, value: bool | None, missing: frozenset[str], children: tuple[TraceNode, ...]
+) -> TraceNode:
+    labels = ("applies_when", "violated_when")
+    for child, label in zip(children, labels, strict=False):
+        child.bind = label
+    return TraceNode(f"{rule.id}: applies_when and violated_when", value, missing, children)
+
+
+def _compile(rule: Rule) -> _Compiled:
+    return _Compiled(
+        rule, compile_node(rule.subject), compile_node(rule.applies), compile_node(rule.violated)
+    )
+
+
+def evaluate(
+    incident: Incident,
+    packages: Sequence[Package],
+    profiles: Iterable[Profile] = (),
+    positions: Sequence[Position] = (),
+    as_of: dt.date | None = None,
+) -> list[Verdict]:
+    """Evaluate one incident (compiles the packages: use ``Evaluator`` for many incidents)."""
+    return Evaluator(packages, profiles, positions).verdicts(incident, as_of)

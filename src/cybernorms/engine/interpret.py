@@ -1,0 +1,332 @@
+"""The tracing interpreter: Kleene three-valued evaluation that explains itself.
+
+Each IR node is compiled once (per package) into a closure; evaluating a rule on an incident
+calls the closures and gets back a ``TraceNode`` tree: every sub-expression with its value,
+the facts and profile versions it read, and - for unknown values - the unknown facts behind
+them (``missing``).
+
+``missing`` is the set of unknown facts that *could change the outcome*: a node that is
+decided (true or false) reports none, because Kleene logic is monotone - learning more never
+changes a decided value; an unknown node reports the union of its unknown operands' missing
+facts, and short-circuits skip operands that cannot matter (``false and x`` never reads x).
+This module must agree with ``engine.codegen`` on every value; the property tests check it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from cybernorms.model.facts import Incident
+from cybernorms.model.profile import ProfileParameters
+from cybernorms.model.verdict import TraceNode
+from cybernorms.rules import ir
+
+EMPTY: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
+class Env:
+    """What one evaluation of one rule for one subject can see."""
+
+    incident: Incident
+    subject: str | None
+    subject_path: str
+    as_of: dt.date
+    profile_date: dt.date | None
+    resolve_profile: Callable[[str], tuple[ProfileParameters, str]]
+    breached: Callable[[tuple[str, str], Env], TraceNode]
+    variables: dict[str, tuple[Any, str]] = field(default_factory=dict)
+    profiles_read: set[str] = field(default_factory=set)
+
+
+Eval = Callable[[Env], TraceNode]
+
+
+def compile_node(node: ir.Node) -> Eval:
+    """Compile an IR tree into a closure producing its trace."""
+    compiler = _COMPILERS.get(type(node))
+    if compiler is None:  # pragma: no cover - every IR class is registered below
+        raise TypeError(f"interpreter has no case for {type(node).__name__}")
+    return compiler(node)
+
+
+def _const(node: ir.Node) -> Eval:
+    assert isinstance(node, ir.Const | ir.SetLit)
+    value = node.value if isinstance(node, ir.Const) else node.values
+    result = TraceNode(node.text, value)
+    return lambda env: result
+
+
+def _fact(node: ir.Node) -> Eval:
+    assert isinstance(node, ir.FactRef)
+    head, *rest = node.path
+    path = ".".join(node.path)
+    text = node.text
+
+    def run(env: Env) -> TraceNode:
+        value: Any = getattr(env.incident, head)
+        for name in rest:
+            value = getattr(value, name)
+        return TraceNode(
+            text,
+            value,
+            frozenset((path,)) if value is None else EMPTY,
+            fact=path,
+            source=env.incident.provenance.get(path),
+        )
+
+    return run
+
+
+def _var(node: ir.Node) -> Eval:
+    assert isinstance(node, ir.VarRef)
+    name, text = node.name, node.text
+
+    def run(env: Env) -> TraceNode:
+        value, path = env.variables[name]
+        return TraceNode(text, value, frozenset((path,)) if value is None else EMPTY, fact=path)
+
+    return run
+
+
+def _field(node: ir.Node) -> Eval:
+    assert isinstance(node, ir.FieldOf)
+    base = compile_node(node.base)
+    name, text = node.name, node.text
+
+    def run(env: Env) -> TraceNode:
+        b = base(env)
+        if b.value is None:
+            return TraceNode(text, None, b.missing, fact=b.fact)
+        path = f"{b.fact}.{name}"
+        value = getattr(b.value, name)
+        return TraceNode(
+            text,
+            value,
+            frozenset((path,)) if value is None else EMPTY,
+            fact=path,
+            source=env.incident.provenance.get(path),
+        )
+
+    return run
+
+
+def _subject(node: ir.Node) -> Eval:
+    text = node.text
+
+    def run(env: Env) -> TraceNode:
+        missing = frozenset((env.subject_path,)) if env.subject is None else EMPTY
+        return TraceNode(text, env.subject, missing, fact="subject")
+
+    return run
+
+
+def _as_of(node: ir.Node) -> Eval:
+    text = node.text
+    return lambda env: TraceNode(text, env.as_of)
+
+
+def _boolop(node: ir.Node) -> Eval:
+    assert isinstance(node, ir.BoolOp)
+    items = tuple(compile_node(i) for i in node.items)
+    text = node.text
+    decisive = node.op == "or"  # the value that decides the whole: True for or, False for and
+
+    def run(env: Env) -> TraceNode:
+        children = []
+        unknown = False
+        missing: set[str] = set()
+        for item in items:
+            r = item(env)
+            children.append(r)
+            if r.value is decisive:
+                return TraceNode(text, decisive, EMPTY, tuple(children))
+            if r.value is None:
+                unknown = True
+                missing |= r.missing
+        if unknown:
+            return TraceNode(text, None, frozenset(missing), tuple(children))
+        return TraceNode(text, not decisive, EMPTY, tuple(children))
+
+    return run
+
+
+def _not(node: ir.Node) -> Eval:
+    assert isinstance(node, ir.Not)
+    item = compile_node(node.item)
+    text = node.text
+
+    def run(env: Env) -> TraceNode:
+        r = item(env)
+        return TraceNode(text, None if r.value is None else not r.value, r.missing, (r,))
+
+    return run
+
+
+_ORDER: dict[str, Callable[[Any, Any], bool]] = {
+    "==": lambda a, b: bool(a == b),
+    "!=": lambda a, b: bool(a != b),
+    "<": lambda a, b: bool(a < b),
+    "<=": lambda a, b: bool(a <= b),
+    ">": lambda a, b: bool(a > b),
+    ">=": lambda a, b: bool(a >= b),
+}
+
+
+def _binary(text: str, left: Eval, right: Eval, op: Callable[[Any, Any], Any]) -> Eval:
+    def run(env: Env) -> TraceNode:
+        a, b = left(env), right(env)
+        if a.value is None or b.value is None:
+            return TraceNode(text, None, a.missing | b.missing, (a, b))
+        return TraceNode(text, op(a.value, b.value), EMPTY, (a, b))
+
+    return run
+
+
+def _compare(node: ir.Node) -> Eval:
+    assert isinstance(node, ir.Compare)
+    return _binary(node.text, compile_node(node.left), compile_node(node.right), _ORDER[node.op])
+
+
+def _member(node: ir.Node) -> Eval:
+    assert isinstance(node, ir.Member)
+    negate = node.negate
+    return _binary(
+        node.text,
+        compile_node(node.item),
+        compile_node(node.container),
+        (lambda a, b: a not in b) if negate else (lambda a, b: a in b),
+    )
+
+
+def _days_between(node: ir.Node) -> Eval:
+    assert isinstance(node, ir.DaysBetween)
+    return _binary(
+        node.text, compile_node(node.start), compile_node(node.end), lambda a, b: (b - a).days
+    )
+
+
+def _quantifier(node: ir.Node) -> Eval:
+    assert isinstance(node, ir.Quantifier)
+    source = compile_node(node.source)
+    pred = compile_node(node.pred)
+    kind, var, text = node.kind, node.var, node.text
+
+    def run(env: Env) -> TraceNode:
+        s = source(env)
+        if s.value is None:
+            return TraceNode(text, None, s.missing, (s,))
+        base_path = s.fact or s.expr
+        children = [s]
+        unknown: set[str] = set()
+        has_unknown = False
+        count = 0
+        saved = env.variables.get(var)
+        try:
+            for index, element in enumerate(s.value):
+                path = f"{base_path}[{index}]"
+                env.variables[var] = (element, path)
+                r = pred(env)
+                r.bind = f"{var} = {path}"
+                children.append(r)
+                if r.value is None:
+                    has_unknown = True
+                    unknown |= r.missing
+                elif kind == "any" and r.value is True:
+                    return TraceNode(text, True, EMPTY, tuple(children))
+                elif kind == "all" and r.value is False:
+                    return TraceNode(text, False, EMPTY, tuple(children))
+                elif r.value is True:
+                    count += 1
+        finally:
+            if saved is None:
+                env.variables.pop(var, None)
+            else:
+                env.variables[var] = saved
+        if has_unknown:
+            return TraceNode(text, None, frozenset(unknown), tuple(children))
+        value: Any = {"any": False, "all": True, "count": count}[kind]
+        return TraceNode(text, value, EMPTY, tuple(children))
+
+    return run
+
+
+def _length(node: ir.Node) -> Eval:
+    assert isinstance(node, ir.Length)
+    source = compile_node(node.source)
+    text = node.text
+
+    def run(env: Env) -> TraceNode:
+        s = source(env)
+        if s.value is None:
+            return TraceNode(text, None, s.missing, (s,))
+        return TraceNode(text, len(s.value), EMPTY, (s,))
+
+    return run
+
+
+def _known(node: ir.Node) -> Eval:
+    assert isinstance(node, ir.Known)
+    item = compile_node(node.item)
+    text = node.text
+
+    def run(env: Env) -> TraceNode:
+        r = item(env)
+        return TraceNode(text, r.value is not None, EMPTY, (r,))
+
+    return run
+
+
+def _profile(node: ir.Node) -> Eval:
+    assert isinstance(node, ir.ProfileParam)
+    state = compile_node(node.state)
+    param, text = node.param, node.text
+
+    def run(env: Env) -> TraceNode:
+        s = state(env)
+        if s.value is None:
+            return TraceNode(text, None, s.missing, (s,))
+        params, label = env.resolve_profile(s.value)
+        env.profiles_read.add(label)
+        value = getattr(params, param)
+        fact = f"profile({s.value}).{param}"
+        missing = frozenset((fact,)) if value is None else EMPTY
+        return TraceNode(text, value, missing, (s,), fact=fact, profile=label)
+
+    return run
+
+
+def _breached(node: ir.Node) -> Eval:
+    assert isinstance(node, ir.Breached)
+    key = (node.package, node.rule)
+    text = node.text
+
+    def run(env: Env) -> TraceNode:
+        inner = env.breached(key, env)
+        return TraceNode(text, inner.value, inner.missing, (inner,))
+
+    return run
+
+
+_COMPILERS: dict[type[ir.Node], Callable[[ir.Node], Eval]] = {
+    ir.Const: _const,
+    ir.SetLit: _const,
+    ir.FactRef: _fact,
+    ir.VarRef: _var,
+    ir.FieldOf: _field,
+    ir.SubjectRef: _subject,
+    ir.AsOf: _as_of,
+    ir.BoolOp: _boolop,
+    ir.Not: _not,
+    ir.Compare: _compare,
+    ir.Member: _member,
+    ir.Quantifier: _quantifier,
+    ir.Length: _length,
+    ir.Known: _known,
+    ir.ProfileParam: _profile,
+    ir.Breached: _breached,
+    ir.DaysBetween: _days_between,
+}
