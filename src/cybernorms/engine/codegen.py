@@ -199,12 +199,6 @@ class _Gen:
         self.emit(indent, f"{out} = None if {source} is None else len({source})")
         return out
 
-    def x_Known(self, node: ir.Known, indent: int, env: Mapping[str, str]) -> str:
-        value = self.expr(node.item, indent, env)
-        out = self.fresh()
-        self.emit(indent, f"{out} = {value} is not None")
-        return out
-
     def x_ProfileParam(self, node: ir.ProfileParam, indent: int, env: Mapping[str, str]) -> str:
         state = self.expr(node.state, indent, env)
         out = self.fresh()

@@ -268,18 +268,6 @@ def _length(node: ir.Node) -> Eval:
     return run
 
 
-def _known(node: ir.Node) -> Eval:
-    assert isinstance(node, ir.Known)
-    item = compile_node(node.item)
-    text = node.text
-
-    def run(env: Env) -> TraceNode:
-        r = item(env)
-        return TraceNode(text, r.value is not None, EMPTY, (r,))
-
-    return run
-
-
 def _profile(node: ir.Node) -> Eval:
     assert isinstance(node, ir.ProfileParam)
     state = compile_node(node.state)
@@ -325,7 +313,6 @@ _COMPILERS: dict[type[ir.Node], Callable[[ir.Node], Eval]] = {
     ir.Member: _member,
     ir.Quantifier: _quantifier,
     ir.Length: _length,
-    ir.Known: _known,
     ir.ProfileParam: _profile,
     ir.Breached: _breached,
     ir.DaysBetween: _days_between,

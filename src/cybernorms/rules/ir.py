@@ -145,16 +145,6 @@ class Length(Node):
 
 
 @dataclass(frozen=True, eq=False)
-class Known(Node):
-    """``known(x)``: whether ``x`` is known. Never unknown itself."""
-
-    item: Node
-
-    def children(self) -> Iterator[Node]:
-        yield self.item
-
-
-@dataclass(frozen=True, eq=False)
 class ProfileParam(Node):
     """``profile(state).param``: a parameter from that state's sovereign profile."""
 

@@ -38,7 +38,7 @@ from cybernorms.rules.types import (
 
 MAX_LENGTH = 4000
 MAX_DEPTH = 64
-FUNCTIONS = ("any", "all", "count", "known", "profile", "breached", "date", "days_between")
+FUNCTIONS = ("any", "all", "count", "profile", "breached", "date", "days_between")
 # The type of a string literal before it meets what it is compared with.
 STRING_LITERAL = Type("string")
 
@@ -159,7 +159,7 @@ class _Checker:
         if isinstance(value, str):
             return ir.Const(type=STRING_LITERAL, value=value, **self.at(node))
         if value is None:
-            raise self.error(node, "None is not a value in the rule language: use known(x)")
+            raise self.error(node, "None is not a value in the rule language: unknown facts are unknown")
         raise self.error(node, f"literal {value!r} is not allowed (strings, integers, True, False)")
 
     def visit_Set(self, node: ast.Set, depth: int) -> ir.Node:
@@ -324,6 +324,13 @@ class _Checker:
 
     def visit_Call(self, node: ast.Call, depth: int) -> ir.Node:
         name = _call_name(node)
+        if name == "known":
+            raise self.error(
+                node,
+                "known() is not in the language: criteria must stay monotone (learning a fact "
+                "never reverses a decided verdict), and unknown facts already make a criterion "
+                "unknown",
+            )
         if name is None:
             raise self.error(
                 node, "only the language's functions may be called: " + ", ".join(FUNCTIONS)
@@ -412,12 +419,6 @@ class _Checker:
 
     def call_count(self, node: ast.Call, depth: int) -> ir.Node:
         return self.quantifier(node, depth, "count")
-
-    def call_known(self, node: ast.Call, depth: int) -> ir.Node:
-        item = self.visit(self.one_arg(node, "known"), depth)
-        if isinstance(item, ir.Const | ir.SetLit):
-            raise self.error(node, "known() of a literal is always true")
-        return ir.Known(type=BOOL, item=item, **self.at(node))
 
     def profile_state(self, node: ast.Call, depth: int) -> ir.Node:
         state = self.visit(self.one_arg(node, "profile"), depth)
