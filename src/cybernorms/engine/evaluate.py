@@ -37,7 +37,6 @@ RuleKey = tuple[str, str]
 @dataclass(frozen=True, eq=False)
 class _Compiled:
     rule: Rule
-    subject: Eval
     applies: Eval
     violated: Eval
 
@@ -75,6 +74,19 @@ class Evaluator:
         ]
         for position in positions:
             self._lenses.append(self._lens(position, base))
+        self._today = dt.date.today()
+        self._traced_resolvers: dict[
+            dt.date | None, dict[str, Callable[[str], tuple[ProfileParameters, str]]]
+        ] = {}
+        self._fast_resolvers: dict[
+            dt.date | None, dict[str, Callable[[str], ProfileParameters]]
+        ] = {}
+        self._fast = [
+            (lens.basis or self.packages[key[0]].basis, key[1], fast.decide, fast.subjects)
+            for lens in self._lenses
+            for key in lens.report
+            for fast in (lens.fast[key],)
+        ]
 
     def _lens(self, position: Position, base: Mapping[RuleKey, _Compiled]) -> _Lens:
         if position.package not in self.packages:
@@ -118,19 +130,33 @@ class Evaluator:
     def verdicts(self, incident: Incident, as_of: dt.date | None = None) -> list[Verdict]:
         """Every verdict for one incident, with ``missing`` and the reasoning trace."""
         on = as_of or incident.start_date
-        today = as_of or dt.date.today()
-        resolvers = self._resolvers(on)
+        today = as_of or self._today
+        resolvers = self._traced_resolvers.get(on)
+        if resolvers is None:
+            resolvers = self._traced_resolvers[on] = self._resolvers(on)
+        fast_profs = self._fast_resolvers.get(on)
+        if fast_profs is None:
+            book = self.book
+            fast_profs = {
+                pid: _params_only(book, on, p.defaults) for pid, p in self.packages.items()
+            }
+            self._fast_resolvers[on] = fast_profs
         out: list[Verdict] = []
         for lens in self._lenses:
+            run = _Run(self, incident, today, on, resolvers, lens)
             for key in lens.report:
                 compiled = lens.table[key]
                 rule = compiled.rule
                 package = self.packages[rule.package]
                 basis = lens.basis or package.basis
-                for subject in self._subjects(compiled, incident, today, resolvers, lens):
-                    outcome, missing, trace, read = self._decide(
-                        compiled, incident, subject, today, on, resolvers, lens
-                    )
+                value = lens.fast[key].subjects(incident, fast_profs, today)
+                if value.__class__ is str:
+                    subjects: list[str | None] = [value]
+                else:
+                    subjects = sorted(set(value)) if value else [None]
+                for subject in subjects:
+                    read: set[str] = set()
+                    outcome, missing, trace = run.decide(compiled, subject, read, None)
                     out.append(
                         Verdict(
                             incident=incident.id,
@@ -146,125 +172,112 @@ class Evaluator:
                     )
         return out
 
-    def _env(
-        self,
-        compiled: _Compiled,
-        incident: Incident,
-        subject: str | None,
-        today: dt.date,
-        on: dt.date | None,
-        resolvers: Mapping[str, Callable[[str], tuple[ProfileParameters, str]]],
-        lens: _Lens,
-        read: set[str],
-    ) -> Env:
-        def breached(key: RuleKey, outer: Env) -> TraceNode:
-            inner = lens.table[key]
-            outcome, missing, trace, _ = self._decide(
-                inner, incident, outer.subject, today, on, resolvers, lens, read, outer.subject_path
-            )
-            value = {Outcome.VIOLATION: True, Outcome.UNDETERMINED: None}.get(outcome, False)
-            trace.expr = f"{key[1]}: {outcome.label}"
-            trace.value = value
-            trace.missing = frozenset(missing) if value is None else EMPTY
-            return trace
-
-        return Env(
-            incident=incident,
-            subject=subject,
-            subject_path=compiled.rule.subject.text,
-            as_of=today,
-            profile_date=on,
-            resolve_profile=resolvers[compiled.rule.package],
-            breached=breached,
-            profiles_read=read,
-        )
-
-    def _subjects(
-        self,
-        compiled: _Compiled,
-        incident: Incident,
-        today: dt.date,
-        resolvers: Mapping[str, Callable[[str], tuple[ProfileParameters, str]]],
-        lens: _Lens,
-    ) -> list[str | None]:
-        env = self._env(compiled, incident, None, today, None, resolvers, lens, set())
-        value = compiled.subject(env).value
-        if value is None:
-            return [None]
-        if isinstance(value, list):
-            states = sorted(set(value))
-            return states or [None]  # a known empty list: one verdict, nobody to judge
-        return [value]
-
-    def _decide(
-        self,
-        compiled: _Compiled,
-        incident: Incident,
-        subject: str | None,
-        today: dt.date,
-        on: dt.date | None,
-        resolvers: Mapping[str, Callable[[str], tuple[ProfileParameters, str]]],
-        lens: _Lens,
-        read: set[str] | None = None,
-        subject_path: str | None = None,
-    ) -> tuple[Outcome, frozenset[str], TraceNode, set[str]]:
-        """One rule for one subject. ``subject_path`` names the subject's fact when the rule
-        is reached through ``breached`` from a rule whose subject is another fact."""
-        read = set() if read is None else read
-        rule = compiled.rule
-        env = self._env(compiled, incident, subject, today, on, resolvers, lens, read)
-        if subject_path is not None:
-            env.subject_path = subject_path
-        a = compiled.applies(env)
-        a_value, a_missing = a.value, a.missing
-        if rule.binds == "parties":
-            parties = self._parties.get(rule.package, frozenset())
-            if subject is not None and subject not in parties:
-                node = TraceNode(f"{subject} is not a party to {rule.package}", False, EMPTY, (a,))
-                return Outcome.NOT_APPLICABLE, EMPTY, _root(rule, False, EMPTY, (node,)), read
-            if subject is None and a_value is True:
-                a_value, a_missing = None, frozenset((env.subject_path,))
-        if a_value is False:
-            return Outcome.NOT_APPLICABLE, EMPTY, _root(rule, False, EMPTY, (a,)), read
-        v = compiled.violated(env)
-        if v.value is False:
-            return Outcome.NO_VIOLATION, EMPTY, _root(rule, False, EMPTY, (a, v)), read
-        if v.value is None or a_value is None:
-            missing = (v.missing if v.value is None else EMPTY) | (
-                a_missing if a_value is None else EMPTY
-            )
-            return Outcome.UNDETERMINED, missing, _root(rule, None, missing, (a, v)), read
-        if subject is None:
-            missing = frozenset((env.subject_path,))
-            return Outcome.UNDETERMINED, missing, _root(rule, None, missing, (a, v)), read
-        return Outcome.VIOLATION, EMPTY, _root(rule, True, EMPTY, (a, v)), read
-
     # -- outcome codes only --------------------------------------------------------------
     def outcomes(
         self, incident: Incident, as_of: dt.date | None = None
     ) -> list[tuple[str, str, str | None, int]]:
-        """(basis, rule id, subject, outcome code) for every verdict, without traces."""
+        """(basis, rule id, subject, outcome code) for every verdict, without traces.
+
+        The hot loop of bulk evaluation: everything that does not depend on the incident
+        (the flat list of rules, the profile resolvers for a date) is prepared once.
+        """
         on = as_of or incident.start_date
-        today = as_of or dt.date.today()
-        book = self.book
-        profs = {pid: _params_only(book, on, p.defaults) for pid, p in self.packages.items()}
+        today = as_of or self._today
+        profs = self._fast_resolvers.get(on)
+        if profs is None:
+            book = self.book
+            profs = {pid: _params_only(book, on, p.defaults) for pid, p in self.packages.items()}
+            self._fast_resolvers[on] = profs
         out: list[tuple[str, str, str | None, int]] = []
-        for lens in self._lenses:
-            for key in lens.report:
-                fast = lens.fast[key]
-                decide = fast.decide
-                basis = lens.basis or self.packages[key[0]].basis
-                value = fast.subjects(incident, profs, today)
-                if value is None or value == []:
-                    out.append((basis, key[1], None, decide(incident, None, profs, today)))
-                elif isinstance(value, list):
-                    for subject in sorted(set(value)):
-                        out.append(
-                            (basis, key[1], subject, decide(incident, subject, profs, today))
-                        )
-                else:
-                    out.append((basis, key[1], value, decide(incident, value, profs, today)))
+        append = out.append
+        for basis, rule_id, decide, subjects in self._fast:
+            value = subjects(incident, profs, today)
+            if value.__class__ is str:
+                append((basis, rule_id, value, decide(incident, value, profs, today)))
+            elif not value:  # unknown (None) or a known empty list: one verdict, no subject
+                append((basis, rule_id, None, decide(incident, None, profs, today)))
+            else:
+                for subject in sorted(set(value)):
+                    append((basis, rule_id, subject, decide(incident, subject, profs, today)))
         return out
+
+
+class _Run:
+    """One incident under one lens: what every rule evaluation of it shares."""
+
+    __slots__ = ("evaluator", "incident", "lens", "on", "resolvers", "today")
+
+    def __init__(
+        self,
+        evaluator: Evaluator,
+        incident: Incident,
+        today: dt.date,
+        on: dt.date | None,
+        resolvers: Mapping[str, Callable[[str], tuple[ProfileParameters, str]]],
+        lens: _Lens,
+    ) -> None:
+        self.evaluator = evaluator
+        self.incident = incident
+        self.today = today
+        self.on = on
+        self.resolvers = resolvers
+        self.lens = lens
+
+    def breached(self, key: RuleKey, outer: Env) -> TraceNode:
+        """``breached(rule)``: the rule's decision for the caller's subject, as a trace node."""
+        inner = self.lens.table[key]
+        outcome, missing, trace = self.decide(
+            inner, outer.subject, outer.profiles_read, outer.subject_path
+        )
+        value = {Outcome.VIOLATION: True, Outcome.UNDETERMINED: None}.get(outcome, False)
+        trace.expr = f"{key[1]}: {outcome.label}"
+        trace.value = value
+        trace.missing = frozenset(missing) if value is None else EMPTY
+        return trace
+
+    def decide(
+        self,
+        compiled: _Compiled,
+        subject: str | None,
+        read: set[str],
+        subject_path: str | None,
+    ) -> tuple[Outcome, frozenset[str], TraceNode]:
+        """One rule for one subject. ``subject_path`` names the subject's fact when the rule
+        is reached through ``breached`` from a rule whose subject is another fact."""
+        rule = compiled.rule
+        env = Env(
+            incident=self.incident,
+            subject=subject,
+            subject_path=subject_path or rule.subject.text,
+            as_of=self.today,
+            profile_date=self.on,
+            resolve_profile=self.resolvers[rule.package],
+            breached=self.breached,
+            profiles_read=read,
+        )
+        a = compiled.applies(env)
+        a_value, a_missing = a.value, a.missing
+        if rule.binds == "parties":
+            parties = self.evaluator._parties.get(rule.package, frozenset())
+            if subject is not None and subject not in parties:
+                node = TraceNode(f"{subject} is not a party to {rule.package}", False, EMPTY, (a,))
+                return Outcome.NOT_APPLICABLE, EMPTY, _root(rule, False, EMPTY, (node,))
+            if subject is None and a_value is True:
+                a_value, a_missing = None, frozenset((env.subject_path,))
+        if a_value is False:
+            return Outcome.NOT_APPLICABLE, EMPTY, _root(rule, False, EMPTY, (a,))
+        v = compiled.violated(env)
+        if v.value is False:
+            return Outcome.NO_VIOLATION, EMPTY, _root(rule, False, EMPTY, (a, v))
+        if v.value is None or a_value is None:
+            missing = (v.missing if v.value is None else EMPTY) | (
+                a_missing if a_value is None else EMPTY
+            )
+            return Outcome.UNDETERMINED, missing, _root(rule, None, missing, (a, v))
+        if subject is None:
+            missing = frozenset((env.subject_path,))
+            return Outcome.UNDETERMINED, missing, _root(rule, None, missing, (a, v))
+        return Outcome.VIOLATION, EMPTY, _root(rule, True, EMPTY, (a, v))
 
 
 def _params_only(
@@ -283,9 +296,7 @@ def _root(
 
 
 def _compile(rule: Rule) -> _Compiled:
-    return _Compiled(
-        rule, compile_node(rule.subject), compile_node(rule.applies), compile_node(rule.violated)
-    )
+    return _Compiled(rule, compile_node(rule.applies), compile_node(rule.violated))
 
 
 def evaluate(

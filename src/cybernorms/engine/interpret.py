@@ -65,17 +65,20 @@ def _fact(node: ir.Node) -> Eval:
     head, *rest = node.path
     path = ".".join(node.path)
     text = node.text
+    unknown = frozenset((path,))
 
     def run(env: Env) -> TraceNode:
-        value: Any = getattr(env.incident, head)
+        incident = env.incident
+        value: Any = getattr(incident, head)
         for name in rest:
             value = getattr(value, name)
+        provenance = incident.provenance
         return TraceNode(
             text,
             value,
-            frozenset((path,)) if value is None else EMPTY,
+            unknown if value is None else EMPTY,
             fact=path,
-            source=env.incident.provenance.get(path),
+            source=provenance.get(path) if provenance else None,
         )
 
     return run

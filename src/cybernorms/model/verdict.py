@@ -35,9 +35,13 @@ class Outcome(IntEnum):
 CONSENSUS = "consensus"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Verdict:
-    """Outcome of one rule for one subject on one incident, with its reasoning."""
+    """Outcome of one rule for one subject on one incident, with its reasoning.
+
+    A plain slotted record (not frozen): the engine makes many of these, and a frozen
+    dataclass pays for ``object.__setattr__`` on every field.
+    """
 
     incident: str
     package: str  # "un-gge-2015@1.0.0"
