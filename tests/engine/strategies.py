@@ -71,7 +71,9 @@ def incidents(draw: st.DrawFn) -> dict[str, Any]:
         "attribution": {
             "state": draw(states),
             "level": draw(enum(AttributionLevel)),
-            "basis": draw(maybe(st.lists(st.sampled_from(enum_values(AttributionBasis)), max_size=3))),
+            "basis": draw(
+                maybe(st.lists(st.sampled_from(enum_values(AttributionBasis)), max_size=3))
+            ),
             "attributing_states": draw(state_lists),
         },
         "territory_used": draw(state_lists),

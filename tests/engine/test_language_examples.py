@@ -18,10 +18,16 @@ def test_defaults_are_traced_as_defaults(lang_books: Rulebooks) -> None:
     from cybernorms.model.facts import Incident
 
     incident = Incident.model_validate(
-        {"id": "x", "attribution": {"state": "RUS", "level": "direct"},
-         "targets": [{"country": "UKR", "sector": "energy"}], "effects": {"disruption": "long"}}
+        {
+            "id": "x",
+            "attribution": {"state": "RUS", "level": "direct"},
+            "targets": [{"country": "UKR", "sector": "energy"}],
+            "effects": {"disruption": "long"},
+        }
     )
-    verdict = next(v for v in Evaluator(lang_books.packages).verdicts(incident) if v.rule == "lang.ci")
+    verdict = next(
+        v for v in Evaluator(lang_books.packages).verdicts(incident) if v.rule == "lang.ci"
+    )
     assert verdict.profiles == ("UKR@default",)
     trace = verdict.to_json()["trace"]
     assert '"profile": "UKR@default"' in __import__("json").dumps(trace)

@@ -19,7 +19,18 @@ from cybernorms.engine import Evaluator
 from cybernorms.model.facts import Incident
 from cybernorms.model.verdict import Outcome, Verdict
 from cybernorms.rules.catalog import Rulebooks
-from cybernorms.rules.types import BOOL, DATE, INCIDENT, INT, STATE, TEXT, EnumType, ListType, RecordType, Type
+from cybernorms.rules.types import (
+    BOOL,
+    DATE,
+    INCIDENT,
+    INT,
+    STATE,
+    TEXT,
+    EnumType,
+    ListType,
+    RecordType,
+    Type,
+)
 
 from .strategies import STATES, incidents, requests, targets
 
@@ -36,7 +47,9 @@ def evaluator(books: Rulebooks) -> Evaluator:
 def test_fast_path_and_interpreter_agree(lang_books: Rulebooks, raw: dict[str, Any]) -> None:
     ev = evaluator(lang_books)
     incident = Incident.model_validate(raw)
-    traced = sorted((v.basis, v.rule, v.subject or "", int(v.outcome)) for v in ev.verdicts(incident, AS_OF))
+    traced = sorted(
+        (v.basis, v.rule, v.subject or "", int(v.outcome)) for v in ev.verdicts(incident, AS_OF)
+    )
     fast = sorted((b, r, s or "", code) for b, r, s, code in ev.outcomes(incident, AS_OF))
     assert fast == traced
 
@@ -53,7 +66,9 @@ def test_evaluation_is_deterministic(lang_books: Rulebooks, raw: dict[str, Any])
 
 @SETTINGS
 @given(raw=incidents())
-def test_undetermined_always_names_missing_facts(lang_books: Rulebooks, raw: dict[str, Any]) -> None:
+def test_undetermined_always_names_missing_facts(
+    lang_books: Rulebooks, raw: dict[str, Any]
+) -> None:
     for v in evaluator(lang_books).verdicts(Incident.model_validate(raw), AS_OF):
         assert (v.outcome is Outcome.UNDETERMINED) == bool(v.missing), v.to_json(with_trace=False)
 
@@ -115,7 +130,9 @@ def _covered(path: str, missing: tuple[str, ...]) -> bool:
 
 @SETTINGS
 @given(raw=incidents(), data=st.data())
-def test_learning_a_fact_is_monotone(lang_books: Rulebooks, raw: dict[str, Any], data: st.DataObject) -> None:
+def test_learning_a_fact_is_monotone(
+    lang_books: Rulebooks, raw: dict[str, Any], data: st.DataObject
+) -> None:
     leaves = [
         (p, t)
         for p, t in _unknown_leaves(raw, INCIDENT, "")
@@ -130,7 +147,9 @@ def test_learning_a_fact_is_monotone(lang_books: Rulebooks, raw: dict[str, Any],
     except ValueError:
         return  # e.g. a value the model refuses in this combination
     ev = evaluator(lang_books)
-    before = {(v.basis, v.rule, v.subject): v for v in ev.verdicts(Incident.model_validate(raw), AS_OF)}
+    before = {
+        (v.basis, v.rule, v.subject): v for v in ev.verdicts(Incident.model_validate(raw), AS_OF)
+    }
     after: dict[tuple[str, str, str | None], Verdict] = {
         (v.basis, v.rule, v.subject): v for v in ev.verdicts(after_incident, AS_OF)
     }

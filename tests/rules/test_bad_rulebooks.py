@@ -50,29 +50,103 @@ def test_valid_package_loads(tmp_path: Path) -> None:
     ("replace", "by", "expected"),
     [
         # expressions outside the whitelist
-        ('effects.disruption in {"short", "long"}', '__import__("os")', ":12:20: violated_when: unknown function '__import__'"),
-        ('effects.disruption in {"short", "long"}', "'(lambda: True)()'", ":12:21: violated_when: only the language's functions may be called"),
-        ('effects.disruption in {"short", "long"}', "effects.__class__ == 1", ":12:20: violated_when: attribute '__class__' is not allowed"),
-        ('effects.disruption in {"short", "long"}', 'effects.disrupton == "long"', "violated_when: effects has no field 'disrupton' (did you mean 'disruption'?)"),
-        ('effects.disruption in {"short", "long"}', 'effects.disruption == "severe"', "'severe' is not a value of enum Effects.disruption"),
-        ('effects.disruption in {"short", "long"}', 'targets[0].sector == "energy"', "violated_when: indexing ([...]) is not allowed"),
-        ('effects.disruption in {"short", "long"}', "effects.casualties + 1 > 2", "violated_when: arithmetic is not allowed"),
-        ('effects.disruption in {"short", "long"}', "effects.casualties", "violated_when: expected a bool expression, got int"),
-        ('effects.disruption in {"short", "long"}', 'attribution.state == "XXA"', "'XXA' is not an ISO 3166-1 alpha-3 state code"),
-        ('effects.disruption in {"short", "long"}', "effects.physical ==", ":12:20: violated_when: syntax error"),
-        ('effects.disruption in {"short", "long"}', "known(effects.physical)", "known() is not in the language"),
-        ('effects.disruption in {"short", "long"}', "(" * 70 + "True" + ")" * 70 + " and " + "not " * 70 + "True", "nested deeper than 64 levels"),
-        ('effects.disruption in {"short", "long"}', " or ".join(["effects.ransomware == True"] * 200), "longer than 4000 characters"),
-        ('effects.disruption in {"short", "long"}', 'breached("demo.r")', "rules refer to each other in a cycle: demo.r -> demo.r"),
-        ('effects.disruption in {"short", "long"}', 'breached("demo.x")', "no rule 'demo.x' in package demo"),
+        (
+            'effects.disruption in {"short", "long"}',
+            '__import__("os")',
+            ":12:20: violated_when: unknown function '__import__'",
+        ),
+        (
+            'effects.disruption in {"short", "long"}',
+            "'(lambda: True)()'",
+            ":12:21: violated_when: only the language's functions may be called",
+        ),
+        (
+            'effects.disruption in {"short", "long"}',
+            "effects.__class__ == 1",
+            ":12:20: violated_when: attribute '__class__' is not allowed",
+        ),
+        (
+            'effects.disruption in {"short", "long"}',
+            'effects.disrupton == "long"',
+            "violated_when: effects has no field 'disrupton' (did you mean 'disruption'?)",
+        ),
+        (
+            'effects.disruption in {"short", "long"}',
+            'effects.disruption == "severe"',
+            "'severe' is not a value of enum Effects.disruption",
+        ),
+        (
+            'effects.disruption in {"short", "long"}',
+            'targets[0].sector == "energy"',
+            "violated_when: indexing ([...]) is not allowed",
+        ),
+        (
+            'effects.disruption in {"short", "long"}',
+            "effects.casualties + 1 > 2",
+            "violated_when: arithmetic is not allowed",
+        ),
+        (
+            'effects.disruption in {"short", "long"}',
+            "effects.casualties",
+            "violated_when: expected a bool expression, got int",
+        ),
+        (
+            'effects.disruption in {"short", "long"}',
+            'attribution.state == "XXA"',
+            "'XXA' is not an ISO 3166-1 alpha-3 state code",
+        ),
+        (
+            'effects.disruption in {"short", "long"}',
+            "effects.physical ==",
+            ":12:20: violated_when: syntax error",
+        ),
+        (
+            'effects.disruption in {"short", "long"}',
+            "known(effects.physical)",
+            "known() is not in the language",
+        ),
+        (
+            'effects.disruption in {"short", "long"}',
+            "(" * 70 + "True" + ")" * 70 + " and " + "not " * 70 + "True",
+            "nested deeper than 64 levels",
+        ),
+        (
+            'effects.disruption in {"short", "long"}',
+            " or ".join(["effects.ransomware == True"] * 200),
+            "longer than 4000 characters",
+        ),
+        (
+            'effects.disruption in {"short", "long"}',
+            'breached("demo.r")',
+            "rules refer to each other in a cycle: demo.r -> demo.r",
+        ),
+        (
+            'effects.disruption in {"short", "long"}',
+            'breached("demo.x")',
+            "no rule 'demo.x' in package demo",
+        ),
         # wrong structure
-        ("    kind: norm\n", "    kind: treaty\n", ":7:11: rules.0.kind: Input should be 'norm', 'law' or 'cbm'"),
-        ("    source: test\n", "    source: test\n    sauce: x\n", ":10:12: rules.0.sauce: unknown field (did you mean 'source'?)"),
+        (
+            "    kind: norm\n",
+            "    kind: treaty\n",
+            ":7:11: rules.0.kind: Input should be 'norm', 'law' or 'cbm'",
+        ),
+        (
+            "    source: test\n",
+            "    source: test\n    sauce: x\n",
+            ":10:12: rules.0.sauce: unknown field (did you mean 'source'?)",
+        ),
         ("version: 1.0.0", "version: one", ":2:10: version: String should match pattern"),
-        ("subject: attribution.state", "subject: effects.casualties", "subject: must name a state or a list of states"),
+        (
+            "subject: attribution.state",
+            "subject: effects.casualties",
+            "subject: must name a state or a list of states",
+        ),
     ],
 )
-def test_bad_package_is_refused_with_its_position(tmp_path: Path, replace: str, by: str, expected: str) -> None:
+def test_bad_package_is_refused_with_its_position(
+    tmp_path: Path, replace: str, by: str, expected: str
+) -> None:
     assert replace in VALID
     found = problems(tmp_path, VALID.replace(replace, by, 1))
     assert any(expected in p for p in found), found
@@ -89,7 +163,9 @@ def test_error_inside_a_folded_expression_points_at_its_line(tmp_path: Path) -> 
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
-    text = VALID.replace("kind: norm", "kind: nrm").replace("title: A rule", "title: A rule\n    colour: red")
+    text = VALID.replace("kind: norm", "kind: nrm").replace(
+        "title: A rule", "title: A rule\n    colour: red"
+    )
     assert len(problems(tmp_path, text)) == 2
 
 
@@ -108,7 +184,10 @@ def test_malformed_files(tmp_path: Path, text: str, expected: str) -> None:
 
 
 def test_cycle_across_rules(tmp_path: Path) -> None:
-    text = VALID.replace('violated_when: effects.disruption in {"short", "long"}', 'violated_when: breached("demo.s")')
+    text = VALID.replace(
+        'violated_when: effects.disruption in {"short", "long"}',
+        'violated_when: breached("demo.s")',
+    )
     text += """\
   - id: demo.s
     title: Another

@@ -221,7 +221,20 @@ def load_file(path: Path | str) -> Document:
         raise DocumentError([Problem(str(p), f"not UTF-8 text: {exc.reason}")]) from None
     except OSError as exc:
         raise DocumentError([Problem(str(p), f"cannot read: {exc.strerror}")]) from None
+    if p.suffix.lower() == ".json":
+        _check_json(text, str(p))
     return parse_text(text, str(p))
+
+
+def _check_json(text: str, source: str) -> None:
+    """A ``.json`` file must be JSON, not merely YAML (which accepts trailing commas etc.)."""
+    import json
+
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"{source}:{exc.lineno}:{exc.colno}"
+        raise DocumentError([Problem(where, f"malformed YAML/JSON: {exc.msg}")]) from None
 
 
 class _Builder:

@@ -176,11 +176,7 @@ def load_packages(paths: Iterable[Path | str]) -> list[Package]:
     for path in paths:
         try:
             doc = load_file(path)
-            if not isinstance(doc.value, dict):
-                raise DocumentError(
-                    [Problem(doc.source, "a package is a mapping with 'package:' and 'rules:'")]
-                )
-            pkg = doc.validate(PackageDoc)
+            pkg = _validate_package(doc)
         except DocumentError as exc:
             problems.extend(exc.problems)
             continue
@@ -207,11 +203,33 @@ def load_packages(paths: Iterable[Path | str]) -> list[Package]:
 def load_package(path: Path | str, available: Sequence[Package] = ()) -> Package:
     """Load one package; packages it ``requires`` must be given in ``available``."""
     doc = load_file(path)
+    return compile_package(doc, _validate_package(doc), {p.id: p for p in available})
+
+
+def _validate_package(doc: Document) -> PackageDoc:
+    """Validate a package document. When its structure is wrong, the expressions of the rules
+    that are well-formed are still checked, so one run reports every problem of the file."""
     if not isinstance(doc.value, dict):
         raise DocumentError(
             [Problem(doc.source, "a package is a mapping with 'package:' and 'rules:'")]
         )
-    return compile_package(doc, doc.validate(PackageDoc), {p.id: p for p in available})
+    try:
+        return doc.validate(PackageDoc)
+    except DocumentError as exc:
+        problems = list(exc.problems)
+    rules = doc.value.get("rules")
+    if isinstance(rules, list):
+        ids = {r.get("id") for r in rules if isinstance(r, dict)}
+        resolver = _resolver(
+            str(doc.value.get("package", "")), {i for i in ids if isinstance(i, str)}, {}
+        )
+        for i, raw in enumerate(rules):
+            try:
+                rule = doc.validate(RuleDoc, ("rules", i))
+            except DocumentError:
+                continue  # already reported by the package-level validation
+            _compile_rule(doc, ("rules", i), rule, "", resolver, problems)
+    raise DocumentError(problems)
 
 
 def _dependency_order(

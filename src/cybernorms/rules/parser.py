@@ -159,7 +159,9 @@ class _Checker:
         if isinstance(value, str):
             return ir.Const(type=STRING_LITERAL, value=value, **self.at(node))
         if value is None:
-            raise self.error(node, "None is not a value in the rule language: unknown facts are unknown")
+            raise self.error(
+                node, "None is not a value in the rule language: unknown facts are unknown"
+            )
         raise self.error(node, f"literal {value!r} is not allowed (strings, integers, True, False)")
 
     def visit_Set(self, node: ast.Set, depth: int) -> ir.Node:
