@@ -27,7 +27,7 @@ from cybernorms.engine.interpret import EMPTY, Env, Eval, compile_node
 from cybernorms.engine.profiles import ProfileBook
 from cybernorms.model.facts import Incident
 from cybernorms.model.profile import Profile, ProfileParameters
-from cybernorms.model.verdict import Outcome, TraceNode, Verdict
+from cybernorms.model.verdict import Outcome, RawTrace, Verdict
 from cybernorms.rules import ir
 from cybernorms.rules.package import Package, Position, Rule
 
@@ -167,7 +167,7 @@ class Evaluator:
                             outcome=outcome,
                             missing=tuple(sorted(missing)),
                             profiles=tuple(sorted(read)),
-                            trace=trace,
+                            raw_trace=trace,
                         )
                     )
         return out
@@ -223,17 +223,15 @@ class _Run:
         self.resolvers = resolvers
         self.lens = lens
 
-    def breached(self, key: RuleKey, outer: Env) -> TraceNode:
+    def breached(self, key: RuleKey, outer: Env) -> RawTrace:
         """``breached(rule)``: the rule's decision for the caller's subject, as a trace node."""
         inner = self.lens.table[key]
         outcome, missing, trace = self.decide(
             inner, outer.subject, outer.profiles_read, outer.subject_path
         )
         value = {Outcome.VIOLATION: True, Outcome.UNDETERMINED: None}.get(outcome, False)
-        trace.expr = f"{key[1]}: {outcome.label}"
-        trace.value = value
-        trace.missing = frozenset(missing) if value is None else EMPTY
-        return trace
+        label = f"{key[1]}: {outcome.label}"
+        return (label, value, frozenset(missing) if value is None else EMPTY, *trace[3:])
 
     def decide(
         self,
@@ -241,7 +239,7 @@ class _Run:
         subject: str | None,
         read: set[str],
         subject_path: str | None,
-    ) -> tuple[Outcome, frozenset[str], TraceNode]:
+    ) -> tuple[Outcome, frozenset[str], RawTrace]:
         """One rule for one subject. ``subject_path`` names the subject's fact when the rule
         is reached through ``breached`` from a rule whose subject is another fact."""
         rule = compiled.rule
@@ -256,21 +254,31 @@ class _Run:
             profiles_read=read,
         )
         a = compiled.applies(env)
-        a_value, a_missing = a.value, a.missing
+        a_value, a_missing = a[1], a[2]
         if rule.binds == "parties":
             parties = self.evaluator._parties.get(rule.package, frozenset())
             if subject is not None and subject not in parties:
-                node = TraceNode(f"{subject} is not a party to {rule.package}", False, EMPTY, (a,))
+                node = (
+                    f"{subject} is not a party to {rule.package}",
+                    False,
+                    EMPTY,
+                    (a,),
+                    None,
+                    None,
+                    None,
+                    None,
+                )
                 return Outcome.NOT_APPLICABLE, EMPTY, _root(rule, False, EMPTY, (node,))
             if subject is None and a_value is True:
                 a_value, a_missing = None, frozenset((env.subject_path,))
         if a_value is False:
             return Outcome.NOT_APPLICABLE, EMPTY, _root(rule, False, EMPTY, (a,))
         v = compiled.violated(env)
-        if v.value is False:
+        v_value = v[1]
+        if v_value is False:
             return Outcome.NO_VIOLATION, EMPTY, _root(rule, False, EMPTY, (a, v))
-        if v.value is None or a_value is None:
-            missing = (v.missing if v.value is None else EMPTY) | (
+        if v_value is None or a_value is None:
+            missing = (v[2] if v_value is None else EMPTY) | (
                 a_missing if a_value is None else EMPTY
             )
             return Outcome.UNDETERMINED, missing, _root(rule, None, missing, (a, v))
@@ -287,12 +295,15 @@ def _params_only(
 
 
 def _root(
-    rule: Rule, value: bool | None, missing: frozenset[str], children: tuple[TraceNode, ...]
-) -> TraceNode:
-    labels = ("applies_when", "violated_when")
-    for child, label in zip(children, labels, strict=False):
-        child.bind = label
-    return TraceNode(f"{rule.id}: applies_when and violated_when", value, missing, children)
+    rule: Rule, value: bool | None, missing: frozenset[str], children: tuple[RawTrace, ...]
+) -> RawTrace:
+    """The top of a verdict's trace: ``applies_when`` and ``violated_when`` as its children."""
+    labelled = tuple(
+        (*child[:7], label)
+        for child, label in zip(children, ("applies_when", "violated_when"), strict=False)
+    )
+    text = f"{rule.id}: applies_when and violated_when"
+    return (text, value, missing, labelled, None, None, None, None)
 
 
 def _compile(rule: Rule) -> _Compiled:

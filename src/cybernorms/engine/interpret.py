@@ -1,9 +1,11 @@
 """The tracing interpreter: Kleene three-valued evaluation that explains itself.
 
 Each IR node is compiled once (per package) into a closure; evaluating a rule on an incident
-calls the closures and gets back a ``TraceNode`` tree: every sub-expression with its value,
-the facts and profile versions it read, and - for unknown values - the unknown facts behind
-them (``missing``).
+calls the closures and gets back a trace tree: every sub-expression with its value, the facts
+and profile versions it read, and - for unknown values - the unknown facts behind them
+(``missing``). Trace nodes are plain tuples in the order of ``model.verdict.RawTrace``
+(expr, value, missing, children, fact, source, profile, bind): building them is the bulk of
+the work, and a tuple costs a tenth of an object.
 
 ``missing`` is the set of unknown facts that *could change the outcome*: a node that is
 decided (true or false) reports none, because Kleene logic is monotone - learning more never
@@ -21,7 +23,7 @@ from typing import Any
 
 from cybernorms.model.facts import Incident
 from cybernorms.model.profile import ProfileParameters
-from cybernorms.model.verdict import TraceNode
+from cybernorms.model.verdict import RawTrace
 from cybernorms.rules import ir
 
 EMPTY: frozenset[str] = frozenset()
@@ -37,12 +39,12 @@ class Env:
     as_of: dt.date
     profile_date: dt.date | None
     resolve_profile: Callable[[str], tuple[ProfileParameters, str]]
-    breached: Callable[[tuple[str, str], Env], TraceNode]
+    breached: Callable[[tuple[str, str], Env], RawTrace]
     variables: dict[str, tuple[Any, str]] = field(default_factory=dict)
     profiles_read: set[str] = field(default_factory=set)
 
 
-Eval = Callable[[Env], TraceNode]
+Eval = Callable[[Env], RawTrace]
 
 
 def compile_node(node: ir.Node) -> Eval:
@@ -56,7 +58,7 @@ def compile_node(node: ir.Node) -> Eval:
 def _const(node: ir.Node) -> Eval:
     assert isinstance(node, ir.Const | ir.SetLit)
     value = node.value if isinstance(node, ir.Const) else node.values
-    result = TraceNode(node.text, value)
+    result = (node.text, value, EMPTY, (), None, None, None, None)
     return lambda env: result
 
 
@@ -67,18 +69,21 @@ def _fact(node: ir.Node) -> Eval:
     text = node.text
     unknown = frozenset((path,))
 
-    def run(env: Env) -> TraceNode:
+    def run(env: Env) -> RawTrace:
         incident = env.incident
         value: Any = getattr(incident, head)
         for name in rest:
             value = getattr(value, name)
         provenance = incident.provenance
-        return TraceNode(
+        return (
             text,
             value,
             unknown if value is None else EMPTY,
-            fact=path,
-            source=provenance.get(path) if provenance else None,
+            (),
+            path,
+            provenance.get(path) if provenance else None,
+            None,
+            None,
         )
 
     return run
@@ -88,9 +93,18 @@ def _var(node: ir.Node) -> Eval:
     assert isinstance(node, ir.VarRef)
     name, text = node.name, node.text
 
-    def run(env: Env) -> TraceNode:
+    def run(env: Env) -> RawTrace:
         value, path = env.variables[name]
-        return TraceNode(text, value, frozenset((path,)) if value is None else EMPTY, fact=path)
+        return (
+            text,
+            value,
+            frozenset((path,)) if value is None else EMPTY,
+            (),
+            path,
+            None,
+            None,
+            None,
+        )
 
     return run
 
@@ -100,18 +114,21 @@ def _field(node: ir.Node) -> Eval:
     base = compile_node(node.base)
     name, text = node.name, node.text
 
-    def run(env: Env) -> TraceNode:
+    def run(env: Env) -> RawTrace:
         b = base(env)
-        if b.value is None:
-            return TraceNode(text, None, b.missing, fact=b.fact)
-        path = f"{b.fact}.{name}"
-        value = getattr(b.value, name)
-        return TraceNode(
+        if b[1] is None:
+            return (text, None, b[2], (), b[4], None, None, None)
+        path = f"{b[4]}.{name}"
+        value = getattr(b[1], name)
+        return (
             text,
             value,
             frozenset((path,)) if value is None else EMPTY,
-            fact=path,
-            source=env.incident.provenance.get(path),
+            (),
+            path,
+            env.incident.provenance.get(path),
+            None,
+            None,
         )
 
     return run
@@ -120,16 +137,16 @@ def _field(node: ir.Node) -> Eval:
 def _subject(node: ir.Node) -> Eval:
     text = node.text
 
-    def run(env: Env) -> TraceNode:
+    def run(env: Env) -> RawTrace:
         missing = frozenset((env.subject_path,)) if env.subject is None else EMPTY
-        return TraceNode(text, env.subject, missing, fact="subject")
+        return (text, env.subject, missing, (), "subject", None, None, None)
 
     return run
 
 
 def _as_of(node: ir.Node) -> Eval:
     text = node.text
-    return lambda env: TraceNode(text, env.as_of)
+    return lambda env: (text, env.as_of, EMPTY, (), None, None, None, None)
 
 
 def _boolop(node: ir.Node) -> Eval:
@@ -138,21 +155,21 @@ def _boolop(node: ir.Node) -> Eval:
     text = node.text
     decisive = node.op == "or"  # the value that decides the whole: True for or, False for and
 
-    def run(env: Env) -> TraceNode:
+    def run(env: Env) -> RawTrace:
         children = []
         unknown = False
         missing: set[str] = set()
         for item in items:
             r = item(env)
             children.append(r)
-            if r.value is decisive:
-                return TraceNode(text, decisive, EMPTY, tuple(children))
-            if r.value is None:
+            if r[1] is decisive:
+                return (text, decisive, EMPTY, tuple(children), None, None, None, None)
+            if r[1] is None:
                 unknown = True
-                missing |= r.missing
+                missing |= r[2]
         if unknown:
-            return TraceNode(text, None, frozenset(missing), tuple(children))
-        return TraceNode(text, not decisive, EMPTY, tuple(children))
+            return (text, None, frozenset(missing), tuple(children), None, None, None, None)
+        return (text, not decisive, EMPTY, tuple(children), None, None, None, None)
 
     return run
 
@@ -162,9 +179,9 @@ def _not(node: ir.Node) -> Eval:
     item = compile_node(node.item)
     text = node.text
 
-    def run(env: Env) -> TraceNode:
+    def run(env: Env) -> RawTrace:
         r = item(env)
-        return TraceNode(text, None if r.value is None else not r.value, r.missing, (r,))
+        return (text, None if r[1] is None else not r[1], r[2], (r,), None, None, None, None)
 
     return run
 
@@ -180,11 +197,11 @@ _ORDER: dict[str, Callable[[Any, Any], bool]] = {
 
 
 def _binary(text: str, left: Eval, right: Eval, op: Callable[[Any, Any], Any]) -> Eval:
-    def run(env: Env) -> TraceNode:
+    def run(env: Env) -> RawTrace:
         a, b = left(env), right(env)
-        if a.value is None or b.value is None:
-            return TraceNode(text, None, a.missing | b.missing, (a, b))
-        return TraceNode(text, op(a.value, b.value), EMPTY, (a, b))
+        if a[1] is None or b[1] is None:
+            return (text, None, a[2] | b[2], (a, b), None, None, None, None)
+        return (text, op(a[1], b[1]), EMPTY, (a, b), None, None, None, None)
 
     return run
 
@@ -218,31 +235,31 @@ def _quantifier(node: ir.Node) -> Eval:
     pred = compile_node(node.pred)
     kind, var, text = node.kind, node.var, node.text
 
-    def run(env: Env) -> TraceNode:
+    def run(env: Env) -> RawTrace:
         s = source(env)
-        if s.value is None:
-            return TraceNode(text, None, s.missing, (s,))
-        base_path = s.fact or s.expr
+        if s[1] is None:
+            return (text, None, s[2], (s,), None, None, None, None)
+        base_path = s[4] or s[0]
         children = [s]
         unknown: set[str] = set()
         has_unknown = False
         count = 0
         saved = env.variables.get(var)
         try:
-            for index, element in enumerate(s.value):
+            for index, element in enumerate(s[1]):
                 path = f"{base_path}[{index}]"
                 env.variables[var] = (element, path)
                 r = pred(env)
-                r.bind = f"{var} = {path}"
+                r = (*r[:7], f"{var} = {path}")
                 children.append(r)
-                if r.value is None:
+                if r[1] is None:
                     has_unknown = True
-                    unknown |= r.missing
-                elif kind == "any" and r.value is True:
-                    return TraceNode(text, True, EMPTY, tuple(children))
-                elif kind == "all" and r.value is False:
-                    return TraceNode(text, False, EMPTY, tuple(children))
-                elif r.value is True:
+                    unknown |= r[2]
+                elif kind == "any" and r[1] is True:
+                    return (text, True, EMPTY, tuple(children), None, None, None, None)
+                elif kind == "all" and r[1] is False:
+                    return (text, False, EMPTY, tuple(children), None, None, None, None)
+                elif r[1] is True:
                     count += 1
         finally:
             if saved is None:
@@ -250,9 +267,9 @@ def _quantifier(node: ir.Node) -> Eval:
             else:
                 env.variables[var] = saved
         if has_unknown:
-            return TraceNode(text, None, frozenset(unknown), tuple(children))
+            return (text, None, frozenset(unknown), tuple(children), None, None, None, None)
         value: Any = {"any": False, "all": True, "count": count}[kind]
-        return TraceNode(text, value, EMPTY, tuple(children))
+        return (text, value, EMPTY, tuple(children), None, None, None, None)
 
     return run
 
@@ -262,11 +279,11 @@ def _length(node: ir.Node) -> Eval:
     source = compile_node(node.source)
     text = node.text
 
-    def run(env: Env) -> TraceNode:
+    def run(env: Env) -> RawTrace:
         s = source(env)
-        if s.value is None:
-            return TraceNode(text, None, s.missing, (s,))
-        return TraceNode(text, len(s.value), EMPTY, (s,))
+        if s[1] is None:
+            return (text, None, s[2], (s,), None, None, None, None)
+        return (text, len(s[1]), EMPTY, (s,), None, None, None, None)
 
     return run
 
@@ -276,16 +293,16 @@ def _profile(node: ir.Node) -> Eval:
     state = compile_node(node.state)
     param, text = node.param, node.text
 
-    def run(env: Env) -> TraceNode:
+    def run(env: Env) -> RawTrace:
         s = state(env)
-        if s.value is None:
-            return TraceNode(text, None, s.missing, (s,))
-        params, label = env.resolve_profile(s.value)
+        if s[1] is None:
+            return (text, None, s[2], (s,), None, None, None, None)
+        params, label = env.resolve_profile(s[1])
         env.profiles_read.add(label)
         value = getattr(params, param)
-        fact = f"profile({s.value}).{param}"
+        fact = f"profile({s[1]}).{param}"
         missing = frozenset((fact,)) if value is None else EMPTY
-        return TraceNode(text, value, missing, (s,), fact=fact, profile=label)
+        return (text, value, missing, (s,), fact, None, label, None)
 
     return run
 
@@ -295,9 +312,9 @@ def _breached(node: ir.Node) -> Eval:
     key = (node.package, node.rule)
     text = node.text
 
-    def run(env: Env) -> TraceNode:
+    def run(env: Env) -> RawTrace:
         inner = env.breached(key, env)
-        return TraceNode(text, inner.value, inner.missing, (inner,))
+        return (text, inner[1], inner[2], (inner,), None, None, None, None)
 
     return run
 
