@@ -14,7 +14,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/cybernorms evaluate examples/incidents --format summary
+	$(BIN)/cybernorms check rulebooks examples/incidents
+	$(BIN)/cybernorms evaluate examples/incidents --profiles rulebooks/profiles --position GBR --position FRA --format summary
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -81,6 +81,22 @@ class Evaluator:
         self._fast_resolvers: dict[
             dt.date | None, dict[str, Callable[[str], ProfileParameters]]
         ] = {}
+        self._traced = [
+            (
+                lens,
+                [
+                    (
+                        lens.table[key],
+                        key[1],
+                        self.packages[key[0]].label,
+                        lens.basis or self.packages[key[0]].basis,
+                        lens.fast[key].subjects,
+                    )
+                    for key in lens.report
+                ],
+            )
+            for lens in self._lenses
+        ]
         self._fast = [
             (lens.basis or self.packages[key[0]].basis, key[1], fast.decide, fast.subjects)
             for lens in self._lenses
@@ -142,32 +158,31 @@ class Evaluator:
             }
             self._fast_resolvers[on] = fast_profs
         out: list[Verdict] = []
-        for lens in self._lenses:
+        append = out.append
+        incident_id = incident.id
+        for lens, plan in self._traced:
             run = _Run(self, incident, today, on, resolvers, lens)
-            for key in lens.report:
-                compiled = lens.table[key]
-                rule = compiled.rule
-                package = self.packages[rule.package]
-                basis = lens.basis or package.basis
-                value = lens.fast[key].subjects(incident, fast_profs, today)
+            decide = run.decide
+            for compiled, rule_id, label, basis, subjects_of in plan:
+                value = subjects_of(incident, fast_profs, today)
                 if value.__class__ is str:
                     subjects: list[str | None] = [value]
                 else:
                     subjects = sorted(set(value)) if value else [None]
                 for subject in subjects:
                     read: set[str] = set()
-                    outcome, missing, trace = run.decide(compiled, subject, read, None)
-                    out.append(
+                    outcome, missing, trace = decide(compiled, subject, read, None)
+                    append(
                         Verdict(
-                            incident=incident.id,
-                            package=package.label,
-                            rule=rule.id,
-                            subject=subject,
-                            basis=basis,
-                            outcome=outcome,
-                            missing=tuple(sorted(missing)),
-                            profiles=tuple(sorted(read)),
-                            raw_trace=trace,
+                            incident_id,
+                            label,
+                            rule_id,
+                            subject,
+                            basis,
+                            outcome,
+                            tuple(sorted(missing)) if missing else (),
+                            tuple(sorted(read)) if read else (),
+                            trace,
                         )
                     )
         return out
@@ -298,12 +313,16 @@ def _root(
     rule: Rule, value: bool | None, missing: frozenset[str], children: tuple[RawTrace, ...]
 ) -> RawTrace:
     """The top of a verdict's trace: ``applies_when`` and ``violated_when`` as its children."""
-    labelled = tuple(
-        (*child[:7], label)
-        for child, label in zip(children, ("applies_when", "violated_when"), strict=False)
-    )
-    text = f"{rule.id}: applies_when and violated_when"
-    return (text, value, missing, labelled, None, None, None, None)
+    if len(children) == 2:
+        a, v = children
+        labelled: tuple[RawTrace, ...] = (
+            (a[0], a[1], a[2], a[3], a[4], a[5], a[6], "applies_when"),
+            (v[0], v[1], v[2], v[3], v[4], v[5], v[6], "violated_when"),
+        )
+    else:
+        a = children[0]
+        labelled = ((a[0], a[1], a[2], a[3], a[4], a[5], a[6], "applies_when"),)
+    return (rule.root_text, value, missing, labelled, None, None, None, None)
 
 
 def _compile(rule: Rule) -> _Compiled:

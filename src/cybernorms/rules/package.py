@@ -115,6 +115,11 @@ class Rule:
         return (self.package, self.id)
 
     @property
+    def root_text(self) -> str:
+        """How the top of this rule's trace reads."""
+        return f"{self.id}: applies_when and violated_when"
+
+    @property
     def subject_is_list(self) -> bool:
         return self.subject.type == STATE_LIST
 
