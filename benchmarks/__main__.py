@@ -15,7 +15,7 @@ from pathlib import Path
 def main(argv: list[str]) -> None:
     available = sorted(
         m.name.removeprefix("bench_")
-        for m in pkgutil.iter_modules([str(Path(__file__).parent))
+        for m in pkgutil.iter_modules([str(Path(__file__).parent)])
         if m.name.startswith("bench_")
     )
     names = [a for a in argv if not a.startswith("-")] or available

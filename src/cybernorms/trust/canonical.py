@@ -14,7 +14,7 @@ decimals and big numbers as strings instead, so every implementation agrees byte
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 import rfc8785
 
@@ -26,7 +26,7 @@ MAX_SAFE_INTEGER = 2**53 - 1
 def canonicalize_any(obj: object) -> bytes:
     """Full RFC 8785 canonical form, floats allowed; for interoperability tests, not signing."""
     try:
-        return rfc8785.dumps(obj)  # type: ignore[no-any-return]
+        return rfc8785.dumps(cast(Any, obj))
     except rfc8785.CanonicalizationError as exc:
         raise MalformedDocument(f"cannot canonicalise: {exc}") from exc
     except RecursionError as exc:
@@ -68,7 +68,11 @@ def parse_canonical_object(data: bytes, what: str) -> dict[str, Any]:
         raise MalformedDocument(f"{what}: not JSON ({exc})") from exc
     if not isinstance(value, dict):
         raise MalformedDocument(f"{what}: must be a JSON object, not {type(value).__name__}")
-    if canonical_json(value) != data:
+    try:
+        canonical = canonical_json(value)
+    except MalformedDocument as exc:
+        raise MalformedDocument(f"{what}: {exc}") from exc
+    if canonical != data:
         raise MalformedDocument(f"{what}: bytes are not in RFC 8785 canonical form")
     return value
 

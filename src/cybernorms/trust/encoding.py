@@ -17,7 +17,7 @@ def encode_base64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def decode_base64(text: str) -> bytes:
+def decode_base64(text: object) -> bytes:
     """Decode canonical standard base64; ``ValueError`` for anything else."""
     if not isinstance(text, str):
         raise ValueError(f"expected a base64 string, not {type(text).__name__}")

@@ -101,7 +101,7 @@ class Envelope:
                 f"envelope.payloadType: must be a non-empty string, not {payload_type!r}"
             )
         try:
-            payload = decode_base64(data.get("payload"))  # type: ignore[arg-type]
+            payload = decode_base64(data.get("payload"))
         except ValueError as exc:
             raise MalformedDocument(f"envelope.payload: {exc}") from exc
         raw_signatures = data.get("signatures")

@@ -93,7 +93,7 @@ class PublicKey:
                 f"{where}.keytype: must be {KEYTYPE_ED25519!r}, not {data.get('keytype')!r}"
             )
         try:
-            raw = decode_base64(data.get("public"))  # type: ignore[arg-type]
+            raw = decode_base64(data.get("public"))
         except ValueError as exc:
             raise MalformedDocument(f"{where}.public: {exc}") from exc
         try:
