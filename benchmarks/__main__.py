@@ -24,7 +24,9 @@ def main(argv: list[str]) -> None:
         sys.exit(f"unknown benchmark(s) {unknown}; available: {available}")
     for name in names:
         print(f"\n=== benchmark: {name} ===", flush=True)
-        importlib.import_module(f"benchmarks.bench_{name}").run([a for a in argv if a.startswith("-")])
+        importlib.import_module(f"benchmarks.bench_{name}").run(
+            [a for a in argv if a.startswith("-")]
+        )
 
 
 if __name__ == "__main__":

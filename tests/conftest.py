@@ -40,5 +40,9 @@ def shared_data() -> Path:
 def pg_url() -> str:
     """URL of a PostgreSQL server for store tests; skips (or fails under CI) without one."""
     url = os.environ.get("CYBERNORMS_PG_URL", "")
-    _need(bool(url), "no PostgreSQL server configured (set CYBERNORMS_PG_URL)", "CYBERNORMS_REQUIRE_PG")
+    _need(
+        bool(url),
+        "no PostgreSQL server configured (set CYBERNORMS_PG_URL)",
+        "CYBERNORMS_REQUIRE_PG",
+    )
     return url

@@ -31,8 +31,12 @@ def test_packages_positions_and_profiles_load(books: Rulebooks) -> None:
     assert [r.id for r in gge.rules] == [f"gge2015.{c}" for c in "abcdefghijk"]
     il = {r.id for r in books.package("il-core").rules}
     assert il >= {
-        "il.sovereignty", "il.non_intervention", "il.use_of_force",
-        "il.due_diligence", "il.state_responsibility", "il.countermeasures",
+        "il.sovereignty",
+        "il.non_intervention",
+        "il.use_of_force",
+        "il.due_diligence",
+        "il.state_responsibility",
+        "il.countermeasures",
     }
     assert {p.state for p in books.positions} >= {"GBR", "FRA"}
     assert all(p.basis.startswith("position:") for p in books.positions)
@@ -54,11 +58,15 @@ def test_every_incident_rule_has_examples_of_at_least_two_outcomes(books: Rulebo
         for rule in package.rules:
             assert rule.id in outcomes, f"{rule.id} has no example"
             if rule.scope == "incident":
-                assert len(outcomes[rule.id]) >= 2, f"{rule.id}: examples show only {outcomes[rule.id]}"
+                assert len(outcomes[rule.id]) >= 2, (
+                    f"{rule.id}: examples show only {outcomes[rule.id]}"
+                )
 
 
 def test_posture_rules_are_present_and_not_applicable_on_incidents(books: Rulebooks) -> None:
-    incidents = [i for f in incident_files([REPO / "examples" / "incidents"]) for i in load_incidents(f)]
+    incidents = [
+        i for f in incident_files([REPO / "examples" / "incidents"]) for i in load_incidents(f)
+    ]
     posture = {r.id for p in books.packages for r in p.rules if r.scope == "posture"}
     assert posture, "the GGE package has posture norms"
     evaluator = Evaluator(books.packages)
@@ -69,7 +77,9 @@ def test_posture_rules_are_present_and_not_applicable_on_incidents(books: Rulebo
 
 
 def test_curated_incidents_get_a_spread_of_outcomes(books: Rulebooks) -> None:
-    incidents = [i for f in incident_files([REPO / "examples" / "incidents"]) for i in load_incidents(f)]
+    incidents = [
+        i for f in incident_files([REPO / "examples" / "incidents"]) for i in load_incidents(f)
+    ]
     evaluator = Evaluator(books.packages, books.profiles, books.positions)
     seen = {v.outcome for i in incidents for v in evaluator.verdicts(i)}
     assert seen == set(Outcome)

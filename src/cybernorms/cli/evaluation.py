@@ -415,7 +415,8 @@ def register(app: typer.Typer) -> None:
     def check(
         paths: list[Path] = typer.Argument(
             None,
-            help="Rulebook directories and incident files (default: shipped rulebooks and examples/incidents).",
+            help="Rulebook directories and incident files "
+            "(default: rulebooks and examples/incidents).",
         ),
     ) -> None:
         """Validate rulebooks, positions, profiles and incident files, and run rule examples."""
@@ -459,7 +460,8 @@ def register(app: typer.Typer) -> None:
             for p in problems:
                 err.out(f"error: {p}", highlight=False)
             err.print(
-                f"[red]{len(problems)} problem(s)[/red] ({failures} of {total} example verdicts wrong)"
+                f"[red]{len(problems)} problem(s)[/red] "
+                f"({failures} of {total} example verdicts wrong)"
             )
             raise typer.Exit(1)
         out.print(f"[green]all good[/green]: {total} example verdicts as expected")

@@ -76,7 +76,8 @@ def _check(
         )
     if exp.missing is not None and sorted(exp.missing) != list(got.missing):
         return result(
-            f"{exp.rule}[{exp.subject}]: expected missing {sorted(exp.missing)}, got {list(got.missing)}"
+            f"{exp.rule}[{exp.subject}]: expected missing {sorted(exp.missing)}, "
+            f"got {list(got.missing)}"
         )
     return result(None)
 

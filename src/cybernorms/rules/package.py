@@ -228,7 +228,7 @@ def _validate_package(doc: Document) -> PackageDoc:
         resolver = _resolver(
             str(doc.value.get("package", "")), {i for i in ids if isinstance(i, str)}, {}
         )
-        for i, raw in enumerate(rules):
+        for i in range(len(rules)):
             try:
                 rule = doc.validate(RuleDoc, ("rules", i))
             except DocumentError:
