@@ -162,6 +162,21 @@ def test_error_inside_a_folded_expression_points_at_its_line(tmp_path: Path) -> 
     assert any(":14:11: violated_when: effects has no field 'physcal'" in p for p in found), found
 
 
+def test_line_breaks_in_a_criterion_are_layout(tmp_path: Path) -> None:
+    # A folded block keeps the break before an indented line; the criterion is still one
+    # expression, and an error after such a break still points at its own line and column.
+    layout = (
+        "violated_when: >-\n"
+        "      any(t.sector == \"energy\"\n"
+        "          for t in targets)\n"
+        "      and effects.disruption in {\"short\", \"long\"}"
+    )
+    text = VALID.replace('violated_when: effects.disruption in {"short", "long"}', layout)
+    assert load_package(write(tmp_path, text)).rules[0].id == "demo.r"
+    found = problems(tmp_path, text.replace("and effects.disruption", "and effects.disrupton"))
+    assert any(":15:11: violated_when: effects has no field 'disrupton'" in p for p in found), found
+
+
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     text = VALID.replace("kind: norm", "kind: nrm").replace(
         "title: A rule", "title: A rule\n    colour: red"

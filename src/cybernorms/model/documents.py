@@ -102,12 +102,24 @@ class Document:
         if style == "|":
             number, _ = content[min(line, len(content)) - 1]
             return Position(self.source, number, indent + col + 1)
-        offset = col  # folded: the expression is the content lines joined by single spaces
+        # Folded: lines at the block's indentation are joined by single spaces, but the break
+        # before or after a more-indented line is kept (YAML 1.2, 8.1.3). Rebuild the value's
+        # lines as segments (file line, start column in the value line, text) to map back.
+        value_lines: list[list[tuple[int, int, str]]] = []
+        previous_more = True
         for number, text in content:
-            if offset <= len(text):
-                return Position(self.source, number, indent + offset + 1)
-            offset -= len(text) + 1
-        return Position(self.source, content[-1][0], indent + 1)
+            more = text.startswith(" ")
+            if value_lines and not more and not previous_more:
+                _, start_col, last = value_lines[-1][-1]
+                value_lines[-1].append((number, start_col + len(last) + 1, text))
+            else:
+                value_lines.append([(number, 0, text)])
+            previous_more = more
+        segments = value_lines[min(max(line, 1), len(value_lines)) - 1]
+        for number, start_col, text in segments:
+            if col <= start_col + len(text):
+                return Position(self.source, number, indent + col - start_col + 1)
+        return Position(self.source, segments[-1][0], indent + 1)
 
     def position(self, path: Sequence[str | int]) -> Position:
         """Where the node at ``path`` starts, or its nearest located ancestor."""

@@ -69,6 +69,24 @@ class Scope:
         return Scope(self.resolve_rule, {**self.variables, name: tp}, self.subject)
 
 
+def _parse_one_expression(source: str) -> ast.Expression:
+    """Parse a criterion in which line breaks are layout, as they are inside parentheses.
+
+    A criterion is always one expression, and a YAML block scalar keeps some of the author's
+    line breaks (before an indented line), which Python would reject outside brackets. So a
+    text that fails alone is parsed again wrapped in brackets on lines of their own, which keeps
+    every column and shifts lines by one (undone); the first error is the one reported.
+    """
+    try:
+        return ast.parse(source, mode="eval")
+    except SyntaxError as first:
+        try:
+            tree = ast.parse(f"(\n{source}\n)", mode="eval")
+        except SyntaxError:
+            raise first from None
+        return ast.increment_lineno(tree, -1)
+
+
 def parse_expression(text: str, scope: Scope, *, expect: Type | None = BOOL) -> ir.Node:
     """Parse and type-check one expression; ``expect`` is the type it must have."""
     source = text.strip()
@@ -77,7 +95,7 @@ def parse_expression(text: str, scope: Scope, *, expect: Type | None = BOOL) -> 
     if len(source) > MAX_LENGTH:
         raise ExpressionError(f"expression longer than {MAX_LENGTH} characters")
     try:
-        tree = ast.parse(source, mode="eval")
+        tree = _parse_one_expression(source)
     except SyntaxError as exc:
         raise ExpressionError(
             f"syntax error: {exc.msg}", exc.lineno or 1, max((exc.offset or 1) - 1, 0)
