@@ -18,15 +18,16 @@ def main(argv: list[str]) -> None:
         for m in pkgutil.iter_modules([str(Path(__file__).parent)])
         if m.name.startswith("bench_")
     )
-    names = [a for a in argv if not a.startswith("-")] or available
+    # Benchmark names come first; everything from the first option on is passed to each
+    # benchmark as is, so that `engine --n 5000` keeps its value.
+    first_option = next((i for i, a in enumerate(argv) if a.startswith("-")), len(argv))
+    names, options = argv[:first_option] or available, argv[first_option:]
     unknown = [n for n in names if n not in available]
     if unknown:
         sys.exit(f"unknown benchmark(s) {unknown}; available: {available}")
     for name in names:
         print(f"\n=== benchmark: {name} ===", flush=True)
-        importlib.import_module(f"benchmarks.bench_{name}").run(
-            [a for a in argv if a.startswith("-")]
-        )
+        importlib.import_module(f"benchmarks.bench_{name}").run(options)
 
 
 if __name__ == "__main__":
