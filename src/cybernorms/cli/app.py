@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from cybernorms import __version__
-from cybernorms.cli import agreement, evaluation, registry
+from cybernorms.cli import agreement, analysis, evaluation, registry
 
 app = typer.Typer(
     name="cybernorms",
@@ -36,6 +36,7 @@ def _root(
 
 
 agreement.register(app)
+analysis.register(app)
 evaluation.register(app)
 registry.register(app)
 

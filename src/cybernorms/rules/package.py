@@ -46,6 +46,14 @@ class _Doc(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class RelationDoc(_Doc):
+    """A declared relation to another rule judging the same conduct (read by the analyses)."""
+
+    rule: Annotated[str, Field(pattern=r"^([a-z][a-z0-9]*(-[a-z0-9]+)*:)?[a-z][a-z0-9_.]*$")]
+    kind: Literal["refines", "equivalent", "excludes"]
+    note: str | None = None
+
+
 class RuleDoc(_Doc):
     """A rule as written in a package or a position."""
 
@@ -60,6 +68,7 @@ class RuleDoc(_Doc):
     applies_when: Expr = "True"
     violated_when: Expr
     note: str | None = None
+    relations: list[RelationDoc] = Field(default_factory=list)
 
 
 class PackageDoc(_Doc):
@@ -72,6 +81,7 @@ class PackageDoc(_Doc):
     requires: list[Annotated[str, Field(pattern=PACKAGE_ID)]] = Field(default_factory=list)
     parties: list[KnownState] = Field(default_factory=list)
     defaults: ProfileParameters = Field(default_factory=ProfileParameters)
+    covers: Expr | None = None
     rules: Annotated[list[RuleDoc], Field(min_length=1)]
 
 
@@ -92,6 +102,21 @@ class PositionDoc(_Doc):
     rules: list[RuleDoc] = Field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Relation:
+    """``relations: [{rule, kind}]``: this rule and ``(package, rule)`` judge the same conduct.
+
+    Evaluation ignores relations; ``cybernorms.analysis`` reads them to find conflicts:
+    ``refines`` (a violation of this rule is a violation of the other), ``equivalent`` (both
+    find the same violations), ``excludes`` (never both violated for one subject).
+    """
+
+    package: str
+    rule: str
+    kind: str
+    note: str | None = None
+
+
 @dataclass(frozen=True, eq=False)
 class Rule:
     """One compiled rule: its text and source, and its three typed expressions."""
@@ -109,6 +134,7 @@ class Rule:
     applies: ir.Node
     violated: ir.Node
     defined_at: str
+    relations: tuple[Relation, ...] = ()
 
     @property
     def key(self) -> tuple[str, str]:
@@ -140,6 +166,8 @@ class Package:
     rules: tuple[Rule, ...]
     path: str
     digest: str
+    # ``covers:``: the incidents on which some rule of the package must apply (gap analysis).
+    covers: ir.Node | None = None
 
     @property
     def label(self) -> str:
@@ -288,6 +316,9 @@ def compile_package(doc: Document, pkg: PackageDoc, available: Mapping[str, Pack
         rule = _compile_rule(doc, ("rules", i), r, pkg.package, resolver, problems)
         if rule is not None:
             rules.append(rule)
+    covers = None
+    if pkg.covers is not None:
+        covers = _parse(doc, ("covers",), pkg.covers, Scope(subject=False), problems)
     if not problems:
         _check_cycles(doc, [(("rules", i), r) for i, r in enumerate(rules)], problems)
     if problems:
@@ -305,6 +336,7 @@ def compile_package(doc: Document, pkg: PackageDoc, available: Mapping[str, Pack
         rules=tuple(rules),
         path=doc.source,
         digest=_digest(doc.value),
+        covers=covers,
     )
 
 
@@ -384,6 +416,7 @@ def load_position(path: Path | str, packages: Sequence[Package]) -> Position:
             applies=applies,
             violated=violated,
             defined_at=doc.where(where),
+            relations=original.relations,
         )
         if o.note:
             notes[o.rule] = o.note
@@ -488,6 +521,20 @@ def _compile_rule(
     scope = Scope(resolve_rule=resolver)
     applies = _parse(doc, (*where, "applies_when"), r.applies_when, scope, problems)
     violated = _parse(doc, (*where, "violated_when"), r.violated_when, scope, problems)
+    relations: list[Relation] = []
+    for i, rel in enumerate(r.relations):
+        at = doc.where((*where, "relations", i, "rule"))
+        if ":" in rel.rule:  # another package's rule: resolved by the analysis, not evaluated
+            other, rule_id = rel.rule.split(":", 1)
+            relations.append(Relation(other, rule_id, rel.kind, rel.note))
+            continue
+        if rel.rule == r.id:
+            problems.append(Problem(at, f"relations: rule {r.id!r} cannot relate to itself"))
+            continue
+        try:
+            relations.append(Relation(*resolver(rel.rule), rel.kind, rel.note))
+        except ExpressionError as exc:
+            problems.append(Problem(at, "relations: " + exc.message.split(": ", 1)[-1]))
     if len(problems) > before or subject is None or applies is None or violated is None:
         return None
     return Rule(
@@ -504,6 +551,7 @@ def _compile_rule(
         applies=applies,
         violated=violated,
         defined_at=doc.where(where),
+        relations=tuple(relations),
     )
 
 
