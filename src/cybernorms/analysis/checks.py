@@ -559,8 +559,8 @@ class Analysis:
             theirs = self.verdicts(self.package_lens(self.packages[rule.package]), base)
             cons_basis = self.packages[rule.package].basis
             for pos_viol, label in (
-                (True, "finds a violation the consensus does not"),
-                (False, "finds no violation where the consensus does"),
+                (True, "finds a violation the package does not"),
+                (False, "finds no violation where the package does"),
             ):
                 goal = disj(
                     *[

@@ -20,10 +20,12 @@ from rich.console import Console
 from rich.table import Table
 
 from cybernorms.analysis.checks import Analysis, Options
+from cybernorms.analysis.counts import add_counts, disagreements
 from cybernorms.analysis.diff import DiffReport, diff_packages
 from cybernorms.analysis.encode import TranslationError
 from cybernorms.analysis.findings import Finding, Report
 from cybernorms.analysis.solve import Budget
+from cybernorms.cli.evaluation import InputFormat, load_inputs
 from cybernorms.model.documents import DocumentError, Problem
 from cybernorms.model.profile import Profile
 from cybernorms.rules.catalog import Rulebooks, load_profiles, load_rulebooks
@@ -88,6 +90,10 @@ def _witness_text(f: Finding) -> str:
     return json.dumps(data, separators=(",", ":")) + "\n=> " + claims
 
 
+def _message(f: Finding) -> str:
+    return f"{f.message} ({f.count})" if f.count is not None else f.message
+
+
 def _print_findings(findings: list[Finding], fmt: Format, title: str) -> None:
     if fmt is Format.markdown:
         out.out("| severity | kind | scope | rules | finding | witness |", highlight=False)
@@ -95,7 +101,7 @@ def _print_findings(findings: list[Finding], fmt: Format, title: str) -> None:
         for f in findings:
             witness = _witness_text(f).replace("\n", " ").replace("|", "\\|")
             witness = f"`{witness}`" if witness else ""
-            message = f.message.replace("|", "\\|")
+            message = _message(f).replace("|", "\\|")
             out.out(
                 f"| {f.severity} | {f.kind} | {f.scope} | {', '.join(f.rules)} | "
                 f"{message} | {witness} |",
@@ -111,7 +117,7 @@ def _print_findings(findings: list[Finding], fmt: Format, title: str) -> None:
             f.kind,
             f.scope,
             ", ".join(f.rules),
-            f.message,
+            _message(f),
             _witness_text(f),
         )
     out.print(table)
@@ -179,6 +185,12 @@ def register(app: typer.Typer) -> None:
         bound: int = typer.Option(3, "--bound", min=1, max=8, help="Slots per list of facts."),
         timeout_ms: int = typer.Option(10_000, "--timeout-ms", min=1, help="Budget per query."),
         fmt: Format = typer.Option(Format.table, "--format", help="table, json or markdown."),
+        incidents: list[Path] = typer.Option(
+            [],
+            "--incidents",
+            help="Incident files or directories (JSON, YAML, EuRepoC CSV): count on how many "
+            "of them each position departs from its package.",
+        ),
     ) -> None:
         """Find dead rules, conflicts, gaps and position differences, each with a witness.
 
@@ -203,6 +215,10 @@ def register(app: typer.Typer) -> None:
             report = Analysis(books.packages, books.positions, profiles, options).run(targets or [])
         except TranslationError as exc:
             _fail(f"cannot translate a rule into SMT: {exc}")
+        if incidents:
+            loaded = load_inputs(incidents, InputFormat.auto)
+            counts = disagreements(books.packages, books.positions, profiles, loaded)
+            add_counts(report.findings, counts, len(loaded))
         _print_report(report, fmt)
         if report.has_errors:
             raise typer.Exit(1)
