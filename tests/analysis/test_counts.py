@@ -52,3 +52,14 @@ def test_analyze_prints_the_counts_for_the_curated_incidents() -> None:
     findings = json.loads(result.output)["findings"]
     diffs = [f for f in findings if f["kind"] == "position_diff"]
     assert diffs and all(f["count"].endswith("of 25 incidents") for f in diffs)
+
+
+def test_check_refuses_a_rulebook_with_an_analysis_error() -> None:
+    planted = REPO / "tests" / "data" / "analysis" / "planted"
+    result = CliRunner().invoke(app, ["check", str(planted)])
+    assert result.exit_code == 1
+    assert "analysis: conflict (planted@1.0.0): conflict: p.narrow is declared to refine" in (
+        result.output
+    )
+    shipped = CliRunner().invoke(app, ["check", str(REPO / "rulebooks")])
+    assert shipped.exit_code == 0, shipped.output

@@ -164,6 +164,19 @@ def _package_file(path: Path) -> Path:
     return path / "package.yaml" if path.is_dir() else path
 
 
+def error_findings(books: Rulebooks) -> list[str]:
+    """The analyses' findings of severity error, one line each with its witness: what
+    ``cybernorms check`` refuses a rulebook for (a conflict, a gap, a rule that cannot be
+    decided), next to its failing examples."""
+    report = Analysis(books.packages, books.positions, books.profiles, Options()).run()
+    return [
+        f"analysis: {f.kind} ({f.scope}): {f.message}"
+        + (f"; witness: {_witness_text(f).replace(chr(10), ' ')}" if f.witness else "")
+        for f in report.sorted()
+        if f.severity == "error"
+    ]
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def analyze(

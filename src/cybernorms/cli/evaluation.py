@@ -145,6 +145,25 @@ def load_profile_dirs(paths: Sequence[Path]) -> list[Profile]:
     return profiles
 
 
+def registry_profiles(db: str, on: dt.date | None) -> list[Profile]:
+    """Profiles in force on ``on`` (default today) from the registry at ``db``, each verified
+    against its log entry and its state's root (``cybernorms.store.profiles_as_of``).
+
+    Imported here, not at the top: the store (SQLAlchemy, Alembic) loads only when asked for.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from cybernorms.store import StoreError, profiles_as_of
+
+    try:
+        found = profiles_as_of(db, on or dt.date.today())
+    except StoreError as exc:
+        fail(f"--db: {exc}")
+    except SQLAlchemyError as exc:
+        fail(f"--db: database error: {str(exc.__cause__ or exc).splitlines()[0]}")
+    return list(found.values())
+
+
 def parse_date(text: str | None) -> dt.date | None:
     if text is None:
         return None
@@ -326,11 +345,21 @@ def register(app: typer.Typer) -> None:
         with_trace: bool = typer.Option(
             True, "--trace/--no-trace", help="Include traces in JSON output."
         ),
+        db: str | None = typer.Option(
+            None,
+            "--db",
+            help="Take profiles from this registry (database URL), as verified there and in "
+            "force on --as-of (default today), instead of --profiles.",
+        ),
     ) -> None:
         """Evaluate incidents against the packages: one verdict per rule and subject."""
         date = parse_date(as_of)
         books = load_books(rulebooks, package)
-        profile_list = load_profile_dirs(profiles)
+        if db is not None and profiles:
+            fail("give --db or --profiles, not both")
+        profile_list = (
+            registry_profiles(db, date) if db is not None else load_profile_dirs(profiles)
+        )
         incidents = load_inputs(inputs, source_format)
         evaluator = build_evaluator(books, profile_list, [p.upper() for p in position])
         wanted = {books.package(p).label for p in package} if package else None
@@ -419,7 +448,8 @@ def register(app: typer.Typer) -> None:
             "(default: rulebooks and examples/incidents).",
         ),
     ) -> None:
-        """Validate rulebooks, positions, profiles and incident files, and run rule examples."""
+        """Validate rulebooks, positions, profiles and incident files, run rule examples, and
+        refuse rulebooks with analysis findings of severity error (conflicts, gaps, ...)."""
         targets = list(paths or [])
         if not targets:
             targets = [Path("rulebooks"), Path("examples/incidents")]
@@ -442,6 +472,11 @@ def register(app: typer.Typer) -> None:
                     if not r.ok:
                         failures += 1
                         problems.append(Problem(r.where, f"example {r.example!r}: {r.problem}"))
+                # Imported here: the analysis module imports this one, and z3 loads only when
+                # a rulebook is checked.
+                from cybernorms.cli.analysis import error_findings
+
+                problems.extend(Problem(str(target), line) for line in error_findings(books))
                 out.print(
                     f"{target}: {len(books.packages)} packages, {len(books.positions)} positions, "
                     f"{len(books.profiles)} profiles, {len(results)} example verdicts checked"

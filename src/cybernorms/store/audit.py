@@ -1,0 +1,269 @@
+"""A full audit of a registry: recompute the log from its entries and replay every decision.
+
+What it checks, and what each failure means:
+
+* entries are numbered 0..n-1 without gaps, as many as the head says; each entry's bytes hash
+  to its stored leaf hash and parse as a canonical entry matching its indexed columns
+  (an altered or missing entry);
+* every stored tree node equals the node recomputed from the entries, and none is missing or
+  extra (an altered tree);
+* every checkpoint is signed by the log's key, names its origin, is not beyond the log's size
+  (a truncated log) and commits to the root recomputed at its size (a rewritten log);
+* every record matches its log entry and every entry has its record (a record smuggled in or
+  dropped outside a transaction);
+* every root chain, profile, package and position passes the acceptance check again, as of the
+  moment the log recorded it, with the version floor it had then (a record altered after it was
+  accepted: signatures, rollback order, expiry).
+
+Problems are collected, not stopped at, so one run shows the extent of the damage.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, func, select
+
+from cybernorms.log.checkpoint import open_checkpoint
+from cybernorms.log.hashing import leaf_hash
+from cybernorms.log.note import NoteError
+from cybernorms.log.tree import MemoryTree
+from cybernorms.store import logdb
+from cybernorms.store.checks import check_package, check_position, check_profile
+from cybernorms.store.entries import Entry, parse_timestamp
+from cybernorms.store.errors import LogIntegrityError
+from cybernorms.store.logkey import load_verifier
+from cybernorms.store.records import root_chain
+from cybernorms.store.schema import (
+    RECORD_TABLES,
+    CheckpointRow,
+    LogEntry,
+    PackageRow,
+    PositionRow,
+    ProfileRow,
+    RootRow,
+    TreeNode,
+)
+from cybernorms.trust.envelope import Envelope
+from cybernorms.trust.errors import TrustError
+
+_CHUNK = 10_000
+MAX_REPORTED = 50
+
+
+@dataclass
+class AuditReport:
+    """The outcome of ``audit``: sizes seen, and every problem found (empty: all good)."""
+
+    size: int = 0
+    root_hash: bytes = b""
+    checkpoints: int = 0
+    records: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def add(self, problem: str) -> None:
+        if len(self.problems) < MAX_REPORTED:
+            self.problems.append(problem)
+        elif len(self.problems) == MAX_REPORTED:
+            self.problems.append("... (further problems not listed)")
+
+
+def audit(conn: Connection) -> AuditReport:
+    """Run every check in the module docstring inside one read transaction (``conn``)."""
+    report = AuditReport()
+    head = logdb.read_head(conn)
+    tree = _entries(conn, head.size, report)
+    report.size = tree.size
+    report.root_hash = tree.root()
+    _nodes(conn, tree, report)
+    _checkpoints(conn, tree, head.origin, report)
+    _records_match_entries(conn, report)
+    _replay(conn, report)
+    return report
+
+
+def _entries(conn: Connection, head_size: int, report: AuditReport) -> MemoryTree:
+    tree = MemoryTree()
+    batch: list[bytes] = []
+    expected = 0
+    rows = conn.execution_options(stream_results=True, yield_per=_CHUNK).execute(
+        select(
+            LogEntry.idx,
+            LogEntry.entry,
+            LogEntry.leaf_hash,
+            LogEntry.kind,
+            LogEntry.state,
+            LogEntry.version,
+            LogEntry.digest,
+            LogEntry.logged_at,
+        ).order_by(LogEntry.idx)
+    )
+    for row in rows:
+        if row.idx != expected:
+            report.add(f"log entries jump from index {expected - 1} to {row.idx}")
+            expected = row.idx
+        data = bytes(row.entry)
+        computed = leaf_hash(data)
+        if not hmac.compare_digest(computed, bytes(row.leaf_hash)):
+            report.add(f"log entry {row.idx}: bytes do not hash to the stored leaf hash")
+        try:
+            entry = Entry.from_bytes(data)
+        except TrustError as exc:
+            report.add(f"log entry {row.idx}: unreadable ({exc})")
+        else:
+            columns = (row.kind, row.state, row.version, row.digest, row.logged_at)
+            if columns != (
+                entry.kind,
+                entry.state,
+                entry.version_text,
+                entry.digest,
+                entry.logged_at,
+            ):
+                report.add(f"log entry {row.idx}: indexed columns differ from the entry bytes")
+        batch.append(computed)
+        if len(batch) == _CHUNK:
+            tree.append_leaf_hashes(batch)
+            batch = []
+        expected += 1
+    tree.append_leaf_hashes(batch)
+    if tree.size != head_size:
+        report.add(f"the log head says {head_size} entries, {tree.size} are stored")
+    return tree
+
+
+def _nodes(conn: Connection, tree: MemoryTree, report: AuditReport) -> None:
+    counts: dict[int, int] = defaultdict(int)
+    pending: list[tuple[int, int, bytes]] = []
+
+    def flush() -> None:
+        known = tree.get_nodes([(level, idx) for level, idx, _ in pending])
+        for level, idx, digest in pending:
+            want = known.get((level, idx))
+            if want is None:
+                report.add(
+                    f"tree node ({level}, {idx}) is not part of a log of {tree.size} entries"
+                )
+            elif not hmac.compare_digest(want, digest):
+                report.add(f"tree node ({level}, {idx}) differs from the hash of its entries")
+        pending.clear()
+
+    rows = conn.execution_options(stream_results=True, yield_per=_CHUNK).execute(
+        select(TreeNode.level, TreeNode.idx, TreeNode.hash).order_by(TreeNode.level, TreeNode.idx)
+    )
+    for level, idx, digest in rows:
+        counts[level] += 1
+        pending.append((level, idx, bytes(digest)))
+        if len(pending) == _CHUNK:
+            flush()
+    flush()
+    level = 0
+    while tree.size >> level:
+        want = tree.size >> level
+        if counts.get(level, 0) < want:
+            report.add(f"tree level {level}: {want - counts.get(level, 0)} node(s) missing")
+        level += 1
+
+
+def _checkpoints(conn: Connection, tree: MemoryTree, origin: str, report: AuditReport) -> None:
+    verifier = load_verifier(conn)
+    for size, root_hash, note in conn.execute(
+        select(CheckpointRow.size, CheckpointRow.root_hash, CheckpointRow.note).order_by(
+            CheckpointRow.size
+        )
+    ):
+        report.checkpoints += 1
+        try:
+            checkpoint, _ = open_checkpoint(note, [verifier], origin=origin)
+        except NoteError as exc:
+            report.add(f"checkpoint at size {size}: not validly signed by the log ({exc})")
+            continue
+        if checkpoint.size != size or checkpoint.root_hash != bytes(root_hash):
+            report.add(f"checkpoint at size {size}: stored columns differ from the signed note")
+        if checkpoint.size > tree.size:
+            report.add(
+                f"checkpoint at size {checkpoint.size} is beyond the log's {tree.size} entries: "
+                f"the log was truncated"
+            )
+        elif not hmac.compare_digest(tree.root(checkpoint.size), checkpoint.root_hash):
+            report.add(
+                f"checkpoint at size {checkpoint.size}: its root differs from the root "
+                f"recomputed from the entries (entries were altered or the log rewritten)"
+            )
+
+
+def _records_match_entries(conn: Connection, report: AuditReport) -> None:
+    for kind, table in RECORD_TABLES.items():
+        report.records[kind] = conn.execute(select(func.count()).select_from(table)).scalar_one()
+        orphans = conn.execute(
+            select(LogEntry.idx)
+            .outerjoin(table, table.log_index == LogEntry.idx)
+            .where(LogEntry.kind == kind, table.log_index.is_(None))
+            .limit(MAX_REPORTED)
+        ).scalars()
+        for idx in orphans:
+            report.add(f"log entry {idx} ({kind}) has no record")
+        mismatched = conn.execute(
+            select(table.log_index)
+            .join(LogEntry, LogEntry.idx == table.log_index)
+            .where((LogEntry.kind != kind) | (LogEntry.digest != table.digest))
+            .limit(MAX_REPORTED)
+        ).scalars()
+        for idx in mismatched:
+            report.add(
+                f"{kind} record of log entry {idx} does not match the entry (kind or digest)"
+            )
+
+
+def _replay(conn: Connection, report: AuditReport) -> None:
+    states = set(conn.execute(select(RootRow.state).distinct()).scalars())
+    for state in sorted(states):
+        try:
+            chain = {r.root.version: r.root for r in root_chain(conn, state)}
+        except LogIntegrityError as exc:
+            report.add(str(exc))
+            continue
+        floor = 0
+        for version, data, root_version, logged_at in conn.execute(
+            select(
+                ProfileRow.version, ProfileRow.envelope, ProfileRow.root_version, LogEntry.logged_at
+            )
+            .join(LogEntry, LogEntry.idx == ProfileRow.log_index)
+            .where(ProfileRow.state == state)
+            .order_by(ProfileRow.log_index)
+        ):
+            what = f"{state} profile v{version}"
+            try:
+                profile = check_profile(
+                    Envelope.from_json(bytes(data)),
+                    chain[root_version],
+                    floor,
+                    parse_timestamp(logged_at),
+                )
+            except (TrustError, KeyError) as exc:
+                report.add(f"{what}: fails its acceptance check on replay ({exc!r})")
+                continue
+            if profile.version != version:
+                report.add(f"{what}: the signed profile is version {profile.version}")
+            floor = profile.version
+        for table, label in ((PackageRow, "package"), (PositionRow, "position")):
+            owner = PackageRow.publisher if table is PackageRow else PositionRow.state
+            for digest, data, root_version, logged_at in conn.execute(
+                select(table.digest, table.envelope, table.root_version, LogEntry.logged_at)
+                .join(LogEntry, LogEntry.idx == table.log_index)
+                .where(owner == state)
+            ):
+                try:
+                    envelope = Envelope.from_json(bytes(data))
+                    moment = parse_timestamp(logged_at)
+                    if table is PackageRow:
+                        check_package(envelope, chain[root_version], moment)
+                    else:
+                        check_position(envelope, chain[root_version], moment)
+                except (TrustError, KeyError) as exc:
+                    report.add(f"{label} {digest[:12]} of {state}: fails on replay ({exc!r})")

@@ -1,0 +1,487 @@
+"""The registry: states' roots, profiles, packages and positions, each act on the log.
+
+Every write is one transaction that (1) locks the log head, (2) checks the document against
+what the registry holds (the state's current root, the highest version so far), (3) appends
+the log entry and its tree nodes, and (4) inserts the record pointing at that entry. A refusal
+at any step raises before anything is written, and the transaction rolls back: the registry is
+unchanged, and the caller gets the exception that names the reason. A crash at any point
+leaves either the whole act or none of it (the database's atomic commit).
+
+``now`` is a parameter everywhere (default: the clock) so that tests and audits can state the
+moment a check is made; the moment of every accepted act is recorded in its log entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from cybernorms.log.checkpoint import Checkpoint, open_checkpoint
+from cybernorms.log.note import NoteError
+from cybernorms.log.proofs import ProofError, verify_consistency
+from cybernorms.store import logdb, records
+from cybernorms.store.audit import AuditReport, audit
+from cybernorms.store.checks import (
+    check_package,
+    check_position,
+    check_profile,
+    check_root,
+    claimed_field,
+)
+from cybernorms.store.engine import create_store_engine, read_transaction, write_transaction
+from cybernorms.store.entries import Entry, payload_digest, timestamp
+from cybernorms.store.errors import (
+    AlreadyPublished,
+    LogIntegrityError,
+    NoRootOfTrust,
+    NotFound,
+    NotInitialised,
+    StoreError,
+)
+from cybernorms.store.logdb import Head, StoredCheckpoint
+from cybernorms.store.logkey import create_log_key, load_signer, load_verifier, load_vkey
+from cybernorms.store.migrate import current_revision, head_revision, upgrade
+from cybernorms.store.receipt import LoggedRoot, Receipt, TlogProof
+from cybernorms.store.records import StoredPackage, StoredProfile, StoredRoot
+from cybernorms.store.schema import HEAD_ID, LogHead, PackageRow, PositionRow, ProfileRow, RootRow
+from cybernorms.trust.envelope import Envelope
+from cybernorms.trust.root import Root
+
+DEFAULT_ORIGIN = "cybernorms.local/log"
+
+
+@dataclass(frozen=True)
+class Published:
+    """What an accepted act became: its log entry and index."""
+
+    entry: Entry
+    log_index: int
+
+    @property
+    def label(self) -> str:
+        version = "" if self.entry.version is None else f" v{self.entry.version}"
+        name = self.entry.extra.get("name", "")
+        who = f"{name} " if name else ""
+        return f"{self.entry.kind} {who}{self.entry.state or ''}{version}".strip()
+
+
+@dataclass(frozen=True)
+class Consistency:
+    """A verified consistency proof from an older checkpoint to the log's current one."""
+
+    old: StoredCheckpoint | None
+    old_size: int
+    new: StoredCheckpoint
+    proof: list[bytes]
+
+
+def _now(now: datetime | None) -> datetime:
+    moment = datetime.now(UTC) if now is None else now
+    if moment.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    return moment
+
+
+class Registry:
+    """An open registry on one database (SQLite file or PostgreSQL), ready for acts and reads.
+
+    Use ``Registry.init(url)`` once to create it (idempotent: it also upgrades the schema),
+    ``Registry.open(url)`` afterwards; close it (or use ``with``) to release connections.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    @classmethod
+    def init(
+        cls, url: str | None = None, *, origin: str = DEFAULT_ORIGIN, now: datetime | None = None
+    ) -> Registry:
+        """Create (or upgrade) the schema; on first use create the log head and the log key."""
+        engine = create_store_engine(url)
+        try:
+            with write_transaction(engine) as conn:
+                upgrade(conn)
+                exists = conn.execute(
+                    select(LogHead.origin).where(LogHead.id == HEAD_ID)
+                ).scalar_one_or_none()
+                if exists is None:
+                    conn.execute(insert(LogHead).values(id=HEAD_ID, origin=origin, size=0))
+                    create_log_key(conn, origin, timestamp(_now(now)))
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine)
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Registry:
+        """Open an initialised registry; ``NotInitialised`` if there is none at ``url`` or its
+        schema is not the one this program expects."""
+        engine = create_store_engine(url)
+        try:
+            with read_transaction(engine) as conn:
+                revision = current_revision(conn)
+            expected = head_revision()
+            shown = engine.url.render_as_string(hide_password=True)
+            if revision is None:
+                raise NotInitialised(f"no registry at {shown}; run `cybernorms init` first")
+            if revision != expected:
+                raise NotInitialised(
+                    f"registry at {shown} has schema {revision}, this program needs "
+                    f"{expected}; run `cybernorms init` to upgrade it"
+                )
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine)
+
+    @property
+    def display_url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Registry:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _act(self) -> Iterator[tuple[Connection, Head]]:
+        """A write transaction with the log head locked; integrity errors become refusals."""
+        try:
+            with write_transaction(self.engine) as conn:
+                yield conn, logdb.lock_head(conn)
+        except IntegrityError as exc:
+            # Only reachable if a check above was bypassed by a concurrent writer that did not
+            # lock the head; report it as a refusal rather than a crash.
+            raise AlreadyPublished(f"the database refused the write: {exc.orig}") from exc
+
+    def _record(
+        self,
+        conn: Connection,
+        head: Head,
+        entry: Entry,
+        insert_record: Callable[[int], None],
+    ) -> Published:
+        [index] = logdb.append(conn, head, [entry])
+        insert_record(index)
+        return Published(entry, index)
+
+    # -- acts --------------------------------------------------------------------------------
+
+    def publish_root(self, envelope: Envelope, *, now: datetime | None = None) -> Published:
+        """Accept a state's first root (self-signed) or its next version (rotation: signed by
+        the thresholds of the current root and of the new one)."""
+        moment = _now(now)
+        state = claimed_field(envelope, "state")
+        with self._act() as (conn, head):
+            root = check_root(envelope, records.latest_root_unchecked(conn, state), moment)
+            digest = payload_digest(envelope.payload)
+            entry = Entry("root", root.state, root.version, digest, timestamp(moment))
+
+            def insert_record(index: int) -> None:
+                conn.execute(
+                    insert(RootRow).values(
+                        state=root.state,
+                        version=root.version,
+                        digest=digest,
+                        envelope=envelope.to_bytes(),
+                        expires=timestamp(root.expires),
+                        threshold=root.threshold,
+                        log_index=index,
+                    )
+                )
+
+            return self._record(conn, head, entry, insert_record)
+
+    def publish_profile(self, envelope: Envelope, *, now: datetime | None = None) -> Published:
+        """Accept a profile version signed by its state's threshold, above every earlier one."""
+        moment = _now(now)
+        state = claimed_field(envelope, "state")
+        with self._act() as (conn, head):
+            root = self._current_root(conn, state)
+            floor = records.highest_profile_version(conn, state) or 0
+            profile = check_profile(envelope, root, floor, moment)
+            digest = payload_digest(envelope.payload)
+            entry = Entry("profile", profile.state, profile.version, digest, timestamp(moment))
+
+            def insert_record(index: int) -> None:
+                conn.execute(
+                    insert(ProfileRow).values(
+                        state=profile.state,
+                        version=profile.version,
+                        digest=digest,
+                        envelope=envelope.to_bytes(),
+                        effective_from=profile.effective_from,
+                        expires=profile.expires,
+                        root_version=root.version,
+                        log_index=index,
+                    )
+                )
+
+            return self._record(conn, head, entry, insert_record)
+
+    def publish_package(
+        self, envelope: Envelope, publisher: str, *, now: datetime | None = None
+    ) -> Published:
+        """Accept a package signed by the threshold of ``publisher``'s root (an ISO3 state;
+        see ``cybernorms.store.checks``). Its identity is the SHA-256 of its canonical form:
+        the same content twice, or another content under a published name and version, is
+        refused."""
+        moment = _now(now)
+        with self._act() as (conn, head):
+            root = self._current_root(conn, publisher)
+            info = check_package(envelope, root, moment)
+            digest = payload_digest(envelope.payload)
+            self._refuse_known_package(conn, info.name, info.version, digest)
+            entry = Entry(
+                "package", root.state, info.version, digest, timestamp(moment), {"name": info.name}
+            )
+
+            def insert_record(index: int) -> None:
+                conn.execute(
+                    insert(PackageRow).values(
+                        digest=digest,
+                        name=info.name,
+                        version=info.version,
+                        publisher=root.state,
+                        root_version=root.version,
+                        envelope=envelope.to_bytes(),
+                        log_index=index,
+                    )
+                )
+
+            return self._record(conn, head, entry, insert_record)
+
+    def publish_position(self, envelope: Envelope, *, now: datetime | None = None) -> Published:
+        """Accept a national position signed by the threshold of the state it names."""
+        moment = _now(now)
+        state = claimed_field(envelope, "position")
+        with self._act() as (conn, head):
+            root = self._current_root(conn, state)
+            info = check_position(envelope, root, moment)
+            digest = payload_digest(envelope.payload)
+            existing = conn.execute(
+                select(PositionRow.log_index).where(PositionRow.digest == digest)
+            ).scalar_one_or_none()
+            if existing is not None:
+                raise AlreadyPublished(
+                    f"this position of {state} (sha256 {digest}) is already published "
+                    f"(log entry {existing})"
+                )
+            entry = Entry(
+                "position", state, None, digest, timestamp(moment), {"package": info.package}
+            )
+
+            def insert_record(index: int) -> None:
+                conn.execute(
+                    insert(PositionRow).values(
+                        digest=digest,
+                        state=state,
+                        package=info.package,
+                        root_version=root.version,
+                        envelope=envelope.to_bytes(),
+                        log_index=index,
+                    )
+                )
+
+            return self._record(conn, head, entry, insert_record)
+
+    def checkpoint(self, *, now: datetime | None = None) -> StoredCheckpoint:
+        """Sign (or return the existing) checkpoint of the log at its current size."""
+        moment = _now(now)
+        with self._act() as (conn, head):
+            if head.size == 0:
+                raise StoreError("the log is empty: there is nothing to checkpoint yet")
+            return logdb.add_checkpoint(conn, head, load_signer(conn), timestamp(moment))
+
+    @staticmethod
+    def _refuse_known_package(conn: Connection, name: str, version: str, digest: str) -> None:
+        same = conn.execute(
+            select(PackageRow.log_index).where(PackageRow.digest == digest)
+        ).scalar_one_or_none()
+        if same is not None:
+            raise AlreadyPublished(
+                f"package {name} {version} is already published with this content "
+                f"(sha256 {digest}, log entry {same})"
+            )
+        other = conn.execute(
+            select(PackageRow.digest, PackageRow.log_index).where(
+                PackageRow.name == name, PackageRow.version == version
+            )
+        ).first()
+        if other is not None:
+            raise AlreadyPublished(
+                f"package {name} {version} is already published with different content "
+                f"(sha256 {other.digest}, log entry {other.log_index}); publish a new version"
+            )
+
+    @staticmethod
+    def _current_root(conn: Connection, state: str) -> Root:
+        root = records.latest_root_unchecked(conn, state)
+        if root is None:
+            raise NoRootOfTrust(
+                f"{state} has no root of trust in this registry; publish its root first "
+                f"(cybernorms root publish)"
+            )
+        return root
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def head(self) -> Head:
+        with read_transaction(self.engine) as conn:
+            return logdb.read_head(conn)
+
+    def log_vkey(self) -> str:
+        """The log's verifier key (``name+id+base64``), for offline verification."""
+        with read_transaction(self.engine) as conn:
+            return load_vkey(conn)
+
+    def roots(self, state: str) -> list[StoredRoot]:
+        """Every root version of ``state``, oldest first, re-verified as a chain."""
+        with read_transaction(self.engine) as conn:
+            return records.root_chain(conn, state)
+
+    def profile(self, state: str, version: int | None = None) -> StoredProfile:
+        """One profile version of ``state`` (default: the highest), re-checked."""
+        with read_transaction(self.engine) as conn:
+            keys = records.profile_versions(conn, state, version=version)
+            if not keys:
+                which = f"version {version}" if version is not None else "any version"
+                raise NotFound(f"no profile of {state} ({which}) in the registry")
+            return records.ProfileReader(conn).read(*keys[-1])
+
+    def profile_history(self, state: str) -> list[StoredProfile]:
+        """Every profile version of ``state``, oldest first, re-checked."""
+        with read_transaction(self.engine) as conn:
+            reader = records.ProfileReader(conn)
+            return [reader.read(s, v) for s, v in records.profile_versions(conn, state)]
+
+    def profiles_as_of(self, as_of: dt.date, state: str | None = None) -> dict[str, StoredProfile]:
+        """For each state (or just ``state``), the highest version in force on ``as_of``."""
+        with read_transaction(self.engine) as conn:
+            latest: dict[str, int] = {}
+            for s, v in records.profile_versions(conn, state, as_of=as_of):
+                latest[s] = v  # ordered by version: the last one wins
+            reader = records.ProfileReader(conn)
+            return {s: reader.read(s, v) for s, v in latest.items()}
+
+    def packages(self, name: str | None = None) -> list[StoredPackage]:
+        with read_transaction(self.engine) as conn:
+            return records.package_rows(conn, name)
+
+    def checkpoints(self) -> list[int]:
+        """Sizes at which the log signed a checkpoint, ascending."""
+        with read_transaction(self.engine) as conn:
+            return logdb.checkpoint_sizes(conn)
+
+    def latest_checkpoint(self) -> StoredCheckpoint | None:
+        with read_transaction(self.engine) as conn:
+            return logdb.latest_checkpoint(conn)
+
+    def consistency(self, old_note: str, *, now: datetime | None = None) -> Consistency:
+        """Prove and check that the log today extends the log an old checkpoint saw.
+
+        The old checkpoint must be signed by this log's key and name its origin. A log that was
+        truncated below the old size, or rewritten (a fork), fails with ``LogIntegrityError``
+        and nothing is written. Only once the check passes is a current checkpoint signed (if
+        the log grew since the last one), so the caller can keep it for the next check.
+        """
+        with read_transaction(self.engine) as conn:
+            verifier, origin = load_verifier(conn), logdb.read_head(conn).origin
+        try:
+            old, _ = open_checkpoint(old_note, [verifier], origin=origin)
+        except NoteError as exc:
+            raise LogIntegrityError(f"the old checkpoint is not one of this log: {exc}") from exc
+        with read_transaction(self.engine) as conn:
+            size = logdb.read_head(conn).size
+            self._check_extends(conn, old, size, logdb.tree_root(conn, size))
+        new = self.latest_checkpoint()
+        if new is None or new.checkpoint.size != self.head().size:
+            new = self.checkpoint(now=now)
+        with read_transaction(self.engine) as conn:
+            # The log may have grown meanwhile: prove against the checkpoint actually returned.
+            proof = self._check_extends(conn, old, new.checkpoint.size, new.checkpoint.root_hash)
+            stored_old = logdb.checkpoint_at(conn, old.size)
+        return Consistency(stored_old, old.size, new, proof)
+
+    @staticmethod
+    def _check_extends(conn: Connection, old: Checkpoint, size: int, root: bytes) -> list[bytes]:
+        """The consistency proof from ``old`` to the tree of ``size`` with ``root``, verified."""
+        if old.size > size:
+            raise LogIntegrityError(
+                f"the old checkpoint saw {old.size} entries, the log now has {size}: "
+                f"the log was truncated"
+            )
+        proof = logdb.prove_consistency(conn, old.size, size) if old.size else []
+        try:
+            verify_consistency(old.size, size, proof, old.root_hash, root)
+        except ProofError as exc:
+            raise LogIntegrityError(
+                f"the log at size {size} is not consistent with the checkpoint at size "
+                f"{old.size}: {exc} (the log was rewritten, or the checkpoint is from a fork)"
+            ) from exc
+        return proof
+
+    # -- proofs and audits -------------------------------------------------------------------
+
+    def receipt(
+        self, index: int, *, size: int | None = None, now: datetime | None = None
+    ) -> Receipt:
+        """An offline-verifiable receipt for log entry ``index`` (see ``store.receipt``).
+
+        Under the checkpoint of ``size`` if given (it must exist and cover the entry), else
+        under the latest checkpoint, signing a new one if the latest does not cover the entry.
+        """
+        with read_transaction(self.engine) as conn:
+            record = records.logged_record(conn, index)
+            if size is None:
+                stored = logdb.latest_checkpoint(conn)
+            else:
+                stored = logdb.checkpoint_at(conn, size)
+                if stored is None:
+                    sizes = logdb.checkpoint_sizes(conn)
+                    raise NotFound(
+                        f"no checkpoint of size {size}; checkpoints exist at sizes "
+                        f"{sizes or 'none'} (sign one with `cybernorms log checkpoint`)"
+                    )
+        if stored is not None and stored.checkpoint.size <= index:
+            if size is not None:
+                raise NotFound(f"the checkpoint of size {size} does not cover entry {index}")
+            stored = None
+        if stored is None:
+            stored = self.checkpoint(now=now)
+        tree_size = stored.checkpoint.size
+        with read_transaction(self.engine) as conn:
+            proof = TlogProof(index, logdb.prove_inclusion(conn, index, tree_size), stored.note)
+            roots = [
+                LoggedRoot(
+                    Envelope.from_json(envelope),
+                    entry,
+                    root_index,
+                    logdb.prove_inclusion(conn, root_index, tree_size),
+                )
+                for root_index, envelope, entry in record.chain
+            ]
+        return Receipt(record.envelope, record.entry.to_bytes(), proof, roots)
+
+    def verify_log(self) -> AuditReport:
+        """Recompute the log from its entries and replay every decision (``store.audit``)."""
+        with read_transaction(self.engine) as conn:
+            return audit(conn)
