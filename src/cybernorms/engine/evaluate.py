@@ -5,8 +5,9 @@ then evaluates any number of incidents. ``evaluate()`` is the one-call convenien
 
 Two ways to run:
 
-* ``Evaluator.verdicts(incident)``: full verdicts with ``missing`` and a trace tree (the
-  tracing interpreter).
+* ``Evaluator.verdicts(incident)``: full verdicts with ``missing`` and a trace tree (generated
+  tracing code, ``engine.tracegen``; ``Evaluator(..., reference=True)`` runs the tracing
+  interpreter instead, which the property tests compare it with).
 * ``Evaluator.outcomes(incident)``: outcome codes only (the generated code) for bulk work;
   traces are built on demand by calling ``verdicts`` for the incidents a person looks at.
 
@@ -20,14 +21,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from cybernorms.engine.codegen import FastRule, compile_rules
 from cybernorms.engine.interpret import EMPTY, Env, Eval, compile_node
 from cybernorms.engine.profiles import ProfileBook
+from cybernorms.engine.tracegen import Trace, compile_traced
 from cybernorms.model.facts import Incident
 from cybernorms.model.profile import Profile, ProfileParameters
-from cybernorms.model.verdict import Outcome, RawTrace, Verdict
+from cybernorms.model.verdict import JsonCache, Outcome, RawTrace, Verdict
 from cybernorms.rules import ir
 from cybernorms.rules.package import Package, Position, Rule
 
@@ -49,6 +52,7 @@ class _Lens:
     table: Mapping[RuleKey, _Compiled]
     report: tuple[RuleKey, ...]
     fast: Mapping[RuleKey, FastRule]
+    traced: Mapping[RuleKey, Trace]
 
 
 class Evaluator:
@@ -59,17 +63,31 @@ class Evaluator:
         packages: Sequence[Package],
         profiles: Iterable[Profile] = (),
         positions: Sequence[Position] = (),
+        *,
+        reference: bool = False,
+        json_traces: bool = True,
     ) -> None:
+        """``reference``: trace with the interpreter (``engine.interpret``), the readable
+        definition of the semantics, instead of the generated tracing code; the output is the
+        same, only slower (the property tests check it).
+
+        ``json_traces``: the generated tracing code writes each trace's JSON while it
+        evaluates (``Verdict.to_json`` then only hands it out); False for callers that never
+        ask for JSON (it is then converted from the tuples on demand)."""
+        self.reference = reference
+        self.json_traces = json_traces
         self.packages = {p.id: p for p in packages}
         self.book = profiles if isinstance(profiles, ProfileBook) else ProfileBook(profiles)
         self._parties = {p.id: p.parties for p in packages}
         base = {r.key: _compile(r) for p in packages for r in p.rules}
+        rules = [c.rule for c in base.values()]
         self._lenses = [
             _Lens(
                 None,
                 base,
                 tuple(base),
-                compile_rules([c.rule for c in base.values()], self._parties),
+                compile_rules(rules, self._parties),
+                compile_traced(rules, self._parties, with_json=json_traces),
             )
         ]
         for position in positions:
@@ -81,16 +99,19 @@ class Evaluator:
         self._fast_resolvers: dict[
             dt.date | None, dict[str, Callable[[str], ProfileParameters]]
         ] = {}
+        # Per lens, per reported rule, everything verdicts() needs that no incident changes.
         self._traced = [
             (
                 lens,
                 [
                     (
                         lens.table[key],
+                        lens.traced[key],
                         key[1],
                         self.packages[key[0]].label,
                         lens.basis or self.packages[key[0]].basis,
                         lens.fast[key].subjects,
+                        lens.table[key].rule.subject.text,
                     )
                     for key in lens.report
                 ],
@@ -128,8 +149,10 @@ class Evaluator:
                     affected.add(key)
                     grew = True
         report = tuple(k for k in table if k in affected)
-        fast = compile_rules([c.rule for c in table.values()], self._parties)
-        return _Lens(position.basis, table, report, fast)
+        rules = [c.rule for c in table.values()]
+        fast = compile_rules(rules, self._parties)
+        traced = compile_traced(rules, self._parties, with_json=self.json_traces)
+        return _Lens(position.basis, table, report, fast, traced)
 
     # -- profile resolution --------------------------------------------------------------
     def _resolvers(
@@ -138,7 +161,17 @@ class Evaluator:
         book = self.book
 
         def resolver(defaults: ProfileParameters) -> Callable[[str], tuple[ProfileParameters, str]]:
-            return lambda state: book.resolve(state, on, defaults)
+            # Remembered per state: a traced verdict asks once per target, and the book would
+            # build the same label string every time. The book never changes after __init__.
+            known: dict[str, tuple[ProfileParameters, str]] = {}
+
+            def resolve(state: str) -> tuple[ProfileParameters, str]:
+                found = known.get(state)
+                if found is None:
+                    found = known[state] = book.resolve(state, on, defaults)
+                return found
+
+            return resolve
 
         return {pid: resolver(p.defaults) for pid, p in self.packages.items()}
 
@@ -160,18 +193,27 @@ class Evaluator:
         out: list[Verdict] = []
         append = out.append
         incident_id = incident.id
+        # Fact objects (targets, requests) are converted to JSON once for all of this
+        # incident's verdicts (model.verdict.json_value).
+        cache: JsonCache = {}
+        json_trace = None
+        reference = self.reference
         for lens, plan in self._traced:
-            run = _Run(self, incident, today, on, resolvers, lens)
-            decide = run.decide
-            for compiled, rule_id, label, basis, subjects_of in plan:
+            decide = _Run(self, incident, today, on, resolvers, lens).decide if reference else None
+            for compiled, trace_fn, rule_id, label, basis, subjects_of, subject_path in plan:
                 value = subjects_of(incident, fast_profs, today)
                 if value.__class__ is str:
-                    subjects: list[str | None] = [value]
+                    subjects: list[str | None] | tuple[str] = (value,)
                 else:
                     subjects = sorted(set(value)) if value else [None]
                 for subject in subjects:
                     read: set[str] = set()
-                    outcome, missing, trace = decide(compiled, subject, read, None)
+                    if decide is None:
+                        outcome, missing, trace, json_trace = trace_fn(
+                            incident, subject, subject_path, read, today, resolvers, cache
+                        )
+                    else:
+                        outcome, missing, trace = decide(compiled, subject, read, None)
                     append(
                         Verdict(
                             incident_id,
@@ -180,9 +222,10 @@ class Evaluator:
                             subject,
                             basis,
                             outcome,
-                            tuple(sorted(missing)) if missing else (),
-                            tuple(sorted(read)) if read else (),
+                            _ordered(missing),
+                            _ordered(read),
                             trace,
+                            json_trace,
                         )
                     )
         return out
@@ -301,6 +344,15 @@ class _Run:
             missing = frozenset((env.subject_path,))
             return Outcome.UNDETERMINED, missing, _root(rule, None, missing, (a, v))
         return Outcome.VIOLATION, EMPTY, _root(rule, True, EMPTY, (a, v))
+
+
+def _ordered(names: AbstractSet[str]) -> tuple[str, ...]:
+    """A set of fact paths or profile labels in stable order; most have none or one."""
+    if not names:
+        return ()
+    if len(names) == 1:
+        return tuple(names)
+    return tuple(sorted(names))
 
 
 def _params_only(

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
+from pydantic import BaseModel
+
 
 class Outcome(IntEnum):
     """The four outcomes. Small integers so bulk evaluation can return plain codes."""
@@ -52,6 +54,10 @@ class Verdict:
     missing: tuple[str, ...] = ()
     profiles: tuple[str, ...] = ()
     raw_trace: RawTrace | None = field(default=None, compare=False, repr=False)
+    # The JSON form of ``raw_trace`` when the engine wrote it while evaluating (the generated
+    # tracing code does: converting the tuples afterwards cost more than the evaluation).
+    # ``to_json`` hands it out once and then forgets it (a later call converts afresh).
+    json_trace: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
     @property
     def trace(self) -> TraceNode | None:
@@ -59,44 +65,110 @@ class Verdict:
         return None if self.raw_trace is None else TraceNode.from_raw(self.raw_trace)
 
     def to_json(self, *, with_trace: bool = True) -> dict[str, Any]:
+        """The verdict as documented (README "The output contract").
+
+        The trace's JSON is read-only: the JSON of a fact object (a target, a request) is
+        made once per incident and the same dict stands wherever a trace of that incident
+        shows it. Copying it for every node was a third of the cost of a traced evaluation;
+        ``json.dumps`` and every reader are indifferent to the sharing.
+        """
         out: dict[str, Any] = {
             "incident": self.incident,
             "package": self.package,
             "rule": self.rule,
             "subject": self.subject,
             "basis": self.basis,
-            "outcome": self.outcome.label,
+            "outcome": _LABELS[self.outcome],
             "missing": list(self.missing),
             "profiles": list(self.profiles),
         }
         if with_trace:
-            out["trace"] = None if self.raw_trace is None else raw_to_json(self.raw_trace)
+            prebuilt = self.json_trace
+            if prebuilt is not None:
+                self.json_trace = None  # handed over: a later call converts raw_trace afresh
+                out["trace"] = prebuilt
+            else:
+                raw = self.raw_trace
+                out["trace"] = None if raw is None else raw_to_json(raw)
         return out
 
+
+_LABELS = tuple(o.label for o in Outcome)
 
 # The engine's compact trace: nested tuples, ~10x cheaper to build than objects.
 # (expr, value, missing, children, fact, source, profile, bind)
 RawTrace = tuple[Any, ...]
 EXPR, VALUE, MISSING, CHILDREN, FACT, SOURCE, PROFILE, BIND = range(8)
 
+# id(value) -> (value, its JSON form): the value is kept so that its id is not reused while
+# the cache lives (one incident's evaluation).
+JsonCache = dict[int, tuple[Any, Any]]
 
-def raw_to_json(raw: RawTrace) -> dict[str, Any]:
-    """The JSON form of a compact trace (the shape of ``TraceNode.to_json``)."""
+_PLAIN = frozenset({type(None), bool, int, str})
+
+
+def raw_to_json(raw: RawTrace, cache: JsonCache | None = None) -> dict[str, Any]:
+    """The JSON form of a compact trace (the shape of ``TraceNode.to_json``).
+
+    Keys in this order, each only when it says something: expr, value, bind, fact, source,
+    profile, missing, children. The engine's generated tracing code (``engine.tracegen``)
+    writes exactly this while it evaluates; the property tests compare the two.
+    """
+    if cache is None:
+        cache = {}
     expr, value, missing, children, fact, source, profile, bind = raw
-    out: dict[str, Any] = {"expr": expr, "value": _json_value(value)}
+    out: dict[str, Any] = {
+        "expr": expr,
+        "value": value if value.__class__ in _PLAIN else json_value(value, cache),
+    }
     if bind:
         out["bind"] = bind
     if fact:
         out["fact"] = fact
     if source is not None:
-        out["source"] = {"source": source.source, "field": source.field, "value": source.value}
+        out["source"] = source_json(source)
     if profile:
         out["profile"] = profile
     if missing:
         out["missing"] = sorted(missing)
     if children:
-        out["children"] = [raw_to_json(c) for c in children]
+        out["children"] = [raw_to_json(c, cache) for c in children]
     return out
+
+
+def source_json(source: Any) -> dict[str, Any]:
+    """The JSON of the source value an importer kept for a fact (``SourceValue``)."""
+    return {"source": source.source, "field": source.field, "value": source.value}
+
+
+def json_value(value: Any, cache: JsonCache) -> Any:
+    """The JSON form of a trace value, converted once per cache (one incident) and shared.
+
+    Why: the value of a node such as ``targets`` is the incident's list of target objects, and
+    most rules show it; a pydantic dump per node was most of the cost of ``to_json``.
+    """
+    if value.__class__ in _PLAIN:
+        return value
+    key = id(value)
+    hit = cache.get(key)
+    if hit is None:
+        hit = cache[key] = (value, _json_value(value))
+    return hit[1]
+
+
+def json_records(value: list[Any] | None, cache: JsonCache) -> Any:
+    """``json_value`` for a list of fact objects (``targets``, ``requests``), the value most
+    traces show: each object's fields are read once per cache (one incident)."""
+    if value is None:
+        return None
+    key = id(value)
+    hit = cache.get(key)
+    if hit is None:
+        rows = [_flat_json(x) if isinstance(x, BaseModel) else None for x in value]
+        if any(row is None for row in rows):  # not a list of plain records: the general way
+            return json_value(value, cache)
+        hit = cache[key] = (value, rows)
+    return hit[1]
 
 
 @dataclass(slots=True)
@@ -142,13 +214,39 @@ class TraceNode:
 
 
 def _json_value(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | str):
+    """The JSON form of any value a trace can hold (a fact object as its non-null fields)."""
+    if value.__class__ in _PLAIN:
         return value
     if isinstance(value, list | tuple | frozenset | set):
-        items = [_json_value(v) for v in value]
+        items = [v if v.__class__ in _PLAIN else _json_value(v) for v in value]
         return sorted(items, key=str) if isinstance(value, frozenset | set) else items
+    # Fact objects are tested first: ``hasattr`` on a pydantic model for a name it lacks goes
+    # through its ``__getattr__`` and an exception, which cost more than the dump itself.
+    if isinstance(value, BaseModel):
+        return _model_json(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     if hasattr(value, "model_dump"):
         return value.model_dump(mode="json", exclude_none=True)
     return str(value)
+
+
+def _model_json(model: BaseModel) -> dict[str, Any]:
+    """``model.model_dump(mode="json", exclude_none=True)``, read off the fields directly
+    where that gives the same (``_flat_json``): a pydantic dump was the largest single cost of
+    a trace's JSON. The tests compare the two."""
+    flat = _flat_json(model)
+    return model.model_dump(mode="json", exclude_none=True) if flat is None else flat
+
+
+def _flat_json(model: BaseModel) -> dict[str, Any] | None:
+    """The non-null fields of a record of plain fields (str, int, bool) with no extra or
+    computed fields - a target or a request - in declaration order; None for other models."""
+    fields = {k: v for k, v in model.__dict__.items() if v is not None}
+    if (
+        model.__pydantic_extra__
+        or type(model).model_computed_fields
+        or not all(v.__class__ in _PLAIN for v in fields.values())
+    ):
+        return None
+    return fields
