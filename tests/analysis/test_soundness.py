@@ -146,3 +146,18 @@ def test_unknown_construct_is_an_error(shipped: Rulebooks) -> None:
     node = Strange(type=BOOL, text="strange()", line=1, col=0)
     with pytest.raises(TranslationError, match="no case for Strange"):
         analysis.consensus.expr(node, _Ctx("il-core", UNKNOWN_SCALAR, {}))
+
+
+def test_a_state_profile_is_not_shadowed_by_the_defaults(shipped: Rulebooks) -> None:
+    """Regression: with no incident date, GBR's own profile (no elections among its critical
+    sectors) applies, not the package defaults (which list elections). The encoding once let
+    the defaults win, so a solver model could claim a violation the engine does not find."""
+    raw = {
+        "id": "regression:defaults-shadow",
+        "attribution": {"state": "GBR"},
+        "territory_used": ["EST"],
+        "targets": [{"country": "GBR"}, {"country": "GBR", "sector": "elections"}],
+        "effects": {"disruption": "short"},
+        "requests": [{"to_state": "EST", "answered": False}],
+    }
+    _agree(shipped, raw, None)

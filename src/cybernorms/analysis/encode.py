@@ -129,19 +129,30 @@ class FixedProfiles:
     def _alternatives(
         self, state: str, defaults: ProfileParameters, date: Sc
     ) -> list[tuple[Any, ProfileParameters]]:
+        """The parameters ``state`` has, each under a condition on the date; the conditions
+        exclude each other, in ``ProfileBook.in_force``'s order of preference: no date - the
+        highest version; a date - the highest version in force then; else the defaults.
+
+        Exclusive, not merely ordered: ``param`` regroups the alternatives of every state by
+        value, so an earlier, broader condition (the defaults) must not shadow a later one.
+        """
         versions = self.versions.get(state, [])
         if not versions:
             return [(TRUE, defaults)]
-        out: list[tuple[Any, ProfileParameters]] = [(z3.Not(date.known), versions[-1].parameters)]
-        earlier: list[Any] = []
+        preferred: list[tuple[Any, ProfileParameters]] = [
+            (z3.Not(date.known), versions[-1].parameters)
+        ]
         for p in reversed(versions):
-            start = p.effective_from.toordinal()
-            cond = date.v >= start
+            cond = z3.And(date.known, date.v >= p.effective_from.toordinal())
             if p.expires is not None:
                 cond = z3.And(cond, date.v < p.expires.toordinal())
-            out.append((z3.And(date.known, cond, *[z3.Not(e) for e in earlier]), p.parameters))
-            earlier.append(cond)
-        out.append((TRUE, defaults))
+            preferred.append((cond, p.parameters))
+        preferred.append((TRUE, defaults))
+        out: list[tuple[Any, ProfileParameters]] = []
+        taken: list[Any] = []
+        for cond, params in preferred:
+            out.append((z3.And(cond, *[z3.Not(t) for t in taken]), params))
+            taken.append(cond)
         return out
 
     def param(self, package: str, state: Sc, name: str, date: Sc) -> Val:
