@@ -13,7 +13,6 @@ import sys
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import NoReturn
 
 import typer
 from rich.console import Console
@@ -25,8 +24,8 @@ from cybernorms.analysis.diff import DiffReport, diff_packages
 from cybernorms.analysis.encode import TranslationError
 from cybernorms.analysis.findings import Finding, Report
 from cybernorms.analysis.solve import Budget
-from cybernorms.cli.evaluation import InputFormat, load_inputs
-from cybernorms.model.documents import DocumentError, Problem
+from cybernorms.cli.evaluation import InputFormat, fail, load_inputs
+from cybernorms.model.documents import DocumentError
 from cybernorms.model.profile import Profile
 from cybernorms.rules.catalog import Rulebooks, load_profiles, load_rulebooks
 from cybernorms.rules.package import Package, load_package
@@ -43,17 +42,11 @@ class Format(StrEnum):
     markdown = "markdown"
 
 
-def _fail(problems: Sequence[Problem] | str) -> NoReturn:
-    for p in [problems] if isinstance(problems, str) else problems:
-        err.out(f"error: {p}", highlight=False)
-    raise typer.Exit(1)
-
-
 def _books(rulebooks: Path | None) -> Rulebooks:
     try:
         return load_rulebooks(rulebooks, with_examples=False)
     except DocumentError as exc:
-        _fail(exc.problems)
+        fail(exc.problems)
 
 
 def _profiles(books: Rulebooks, specs: Sequence[str]) -> list[Profile]:
@@ -63,16 +56,16 @@ def _profiles(books: Rulebooks, specs: Sequence[str]) -> list[Profile]:
         state, sep, file = spec.partition("=")
         state = state.strip().upper()
         if not sep or len(state) != 3 or not file:
-            _fail(f"--profile {spec!r}: expected ISO3=FILE")
+            fail(f"--profile {spec!r}: expected ISO3=FILE")
         try:
             loaded = load_profiles(file)
         except DocumentError as exc:
-            _fail(exc.problems)
+            fail(exc.problems)
         except OSError as exc:
-            _fail(f"--profile {spec!r}: {exc}")
+            fail(f"--profile {spec!r}: {exc}")
         wrong = [p.state for p in loaded if p.state != state]
         if wrong:
-            _fail(f"--profile {spec!r}: the file holds profiles of {', '.join(wrong)}")
+            fail(f"--profile {spec!r}: the file holds profiles of {', '.join(wrong)}")
         profiles = [p for p in profiles if p.state != state] + loaded
     return profiles
 
@@ -214,7 +207,7 @@ def register(app: typer.Typer) -> None:
         known = {p.id for p in books.packages} | {p.state.lower() for p in books.positions}
         unknown = [t for t in targets or [] if t.lower() not in known]
         if unknown:
-            _fail(
+            fail(
                 f"unknown package or position: {', '.join(unknown)} "
                 f"(known: {', '.join(sorted(known))})"
             )
@@ -227,7 +220,7 @@ def register(app: typer.Typer) -> None:
         try:
             report = Analysis(books.packages, books.positions, profiles, options).run(targets or [])
         except TranslationError as exc:
-            _fail(f"cannot translate a rule into SMT: {exc}")
+            fail(f"cannot translate a rule into SMT: {exc}")
         if incidents:
             loaded = load_inputs(incidents, InputFormat.auto)
             counts = disagreements(books.packages, books.positions, profiles, loaded)
@@ -252,18 +245,18 @@ def register(app: typer.Typer) -> None:
             before = load_package(_package_file(old), books.packages)
             after = load_package(_package_file(new), books.packages)
         except DocumentError as exc:
-            _fail(exc.problems)
+            fail(exc.problems)
         except OSError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         if before.id != after.id:
-            _fail(f"OLD is package {before.id!r}, NEW is {after.id!r}: diff compares versions")
+            fail(f"OLD is package {before.id!r}, NEW is {after.id!r}: diff compares versions")
         others = _required(books.packages, [*before.requires, *after.requires])
         try:
             report = diff_packages(
                 before, after, others, books.profiles, Options(budget=Budget(timeout_ms))
             )
         except TranslationError as exc:
-            _fail(f"cannot translate a rule into SMT: {exc}")
+            fail(f"cannot translate a rule into SMT: {exc}")
         _print_diff(report, fmt)
         if any(f.severity == "error" for r in report.rules for f in r.findings):
             raise typer.Exit(1)
