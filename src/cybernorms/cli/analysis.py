@@ -31,7 +31,6 @@ from cybernorms.rules.catalog import Rulebooks, load_profiles, load_rulebooks
 from cybernorms.rules.package import Package, load_package
 
 out = Console(width=None if sys.stdout.isatty() else 200)
-err = Console(stderr=True)
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 
