@@ -62,10 +62,25 @@ _CELLS = st.lists(
 )
 
 
+# The three back ends, compiled once per rulebook (compiling per example dominated the run);
+# reusing them across examples also checks that nothing leaks from one incident to the next.
+_BACKENDS: dict[int, tuple[Rulebooks, Evaluator, Evaluator, Evaluator]] = {}
+
+
+def _backends(books: Rulebooks) -> tuple[Evaluator, Evaluator, Evaluator]:
+    found = _BACKENDS.get(id(books))
+    if found is None:
+        found = _BACKENDS[id(books)] = (  # the books are kept, so their id stays theirs
+            books,
+            Evaluator(books.packages, books.profiles, books.positions),
+            Evaluator(books.packages, books.profiles, books.positions, json_traces=False),
+            Evaluator(books.packages, books.profiles, books.positions, reference=True),
+        )
+    return found[1], found[2], found[3]
+
+
 def _agree(books: Rulebooks, incident: Incident) -> None:
-    generated = Evaluator(books.packages, books.profiles, books.positions)
-    plain = Evaluator(books.packages, books.profiles, books.positions, json_traces=False)
-    reference = Evaluator(books.packages, books.profiles, books.positions, reference=True)
+    generated, plain, reference = _backends(books)
     ours, tuples, ref = (e.verdicts(incident, AS_OF) for e in (generated, plain, reference))
     assert len(ours) == len(tuples) == len(ref)
     for a, b, r in zip(ours, tuples, ref, strict=True):
