@@ -39,6 +39,7 @@ from cybernorms.analysis.values import (
     disj,
     ite,
 )
+from cybernorms.errors import CybernormsError
 from cybernorms.model.profile import Profile, ProfileParameters
 from cybernorms.rules import ir
 from cybernorms.rules.package import Package, Rule
@@ -47,7 +48,7 @@ from cybernorms.rules.types import INT, PROFILE, STATE, ListType, Type
 RuleKey = tuple[str, str]
 
 
-class TranslationError(Exception):
+class TranslationError(CybernormsError):
     """A construct the SMT back end cannot translate: an error, never silently skipped."""
 
 

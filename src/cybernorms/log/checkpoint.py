@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from cybernorms.errors import CybernormsError
 from cybernorms.log.hashing import HASH_SIZE
 from cybernorms.log.note import NoteError, NoteSigner, NoteVerifier, open_note, sign_note
 from cybernorms.trust.encoding import decode_base64, encode_base64
@@ -33,7 +34,7 @@ __all__ = [
 _SIZE = re.compile(r"0|[1-9][0-9]*")
 
 
-class CheckpointError(ValueError):
+class CheckpointError(CybernormsError, ValueError):
     """A checkpoint body is malformed; the message names the line."""
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from cybernorms.errors import CybernormsError
 from cybernorms.trust.encoding import decode_base64, encode_base64
 from cybernorms.trust.errors import BadSignature, MalformedDocument
 from cybernorms.trust.keys import ED25519_KEY_BYTES, PublicKey, SigningKey
@@ -27,7 +28,7 @@ SIGNATURE_PREFIX = "\u2014 "  # em dash, space
 MAX_SIGNATURES = 100  # the spec requires accepting at least 16
 
 
-class NoteError(Exception):
+class NoteError(CybernormsError):
     """A signed note is malformed, unsigned by any known key, or badly signed by a known one."""
 
 

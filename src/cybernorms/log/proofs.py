@@ -14,10 +14,11 @@ from __future__ import annotations
 import hmac
 from collections.abc import Sequence
 
+from cybernorms.errors import CybernormsError
 from cybernorms.log.hashing import HASH_SIZE, node_hash
 
 
-class ProofError(Exception):
+class ProofError(CybernormsError):
     """A proof does not verify; the message says which check failed."""
 
 

@@ -20,6 +20,8 @@ from typing import Any, TypeVar, get_args
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from cybernorms.errors import CybernormsError
+
 PathKey = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
 
@@ -52,7 +54,7 @@ class Problem:
         return f"{self.where}: {self.message}"
 
 
-class DocumentError(Exception):
+class DocumentError(CybernormsError):
     """An input was rejected; ``problems`` lists every reason found, each with its location."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:

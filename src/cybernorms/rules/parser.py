@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal, TypedDict
 
+from cybernorms.errors import CybernormsError
 from cybernorms.model.states import iso3_codes
 from cybernorms.rules import ir
 from cybernorms.rules.types import (
@@ -43,7 +44,7 @@ FUNCTIONS = ("any", "all", "count", "profile", "breached", "date", "days_between
 STRING_LITERAL = Type("string")
 
 
-class ExpressionError(Exception):
+class ExpressionError(CybernormsError):
     """A rejected expression; ``line`` (1-based) and ``col`` (0-based) are inside its text."""
 
     def __init__(self, message: str, line: int = 1, col: int = 0) -> None:

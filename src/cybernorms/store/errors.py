@@ -8,8 +8,10 @@ whether it exists, what it already holds, and whether its own record is intact.
 
 from __future__ import annotations
 
+from cybernorms.errors import CybernormsError
 
-class StoreError(Exception):
+
+class StoreError(CybernormsError):
     """Base of every refusal by the store that is not a trust-check failure."""
 
 

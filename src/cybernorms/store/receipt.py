@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from cybernorms.errors import CybernormsError
 from cybernorms.log.checkpoint import Checkpoint, open_checkpoint
 from cybernorms.log.hashing import leaf_hash
 from cybernorms.log.note import NoteError, NoteVerifier
@@ -57,7 +58,7 @@ _PAYLOAD_TYPE_OF_KIND = {
 }
 
 
-class ReceiptError(Exception):
+class ReceiptError(CybernormsError):
     """A receipt does not prove what it claims; the message says which step failed."""
 
 

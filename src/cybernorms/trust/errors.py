@@ -8,8 +8,10 @@ failed". Every message names what failed: the key id, the version against the fl
 
 from __future__ import annotations
 
+from cybernorms.errors import CybernormsError
 
-class TrustError(Exception):
+
+class TrustError(CybernormsError):
     """Base of every refusal by the trust layer; catch this to refuse any untrusted document."""
 
 

@@ -20,6 +20,8 @@ import ast
 import datetime as dt
 from enum import StrEnum
 
+from cybernorms.errors import CybernormsError
+
 # Longest cell we hand to the literal parser: a real cell is under 10 kB; a larger one is
 # refused before parsing, so a hostile file cannot make the parser build a huge tree.
 MAX_LITERAL_CHARS = 200_000
@@ -48,7 +50,7 @@ def missing_kind(text: str) -> Missing | None:
     return _MISSING_WORDS.get(text.strip().lower())
 
 
-class CellError(ValueError):
+class CellError(CybernormsError, ValueError):
     """A cell that cannot be read; the message says why (the caller adds column and row)."""
 
 

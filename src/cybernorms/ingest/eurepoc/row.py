@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
+from cybernorms.errors import CybernormsError
 from cybernorms.ingest.eurepoc.cells import CellError, literal_list, missing_kind, nested_list
 from cybernorms.model.facts import SourceValue
 
@@ -19,7 +20,7 @@ SOURCE = "eurepoc"
 T = TypeVar("T")
 
 
-class RowError(Exception):
+class RowError(CybernormsError):
     """A row that cannot be imported, with the column and the cell that stopped it."""
 
     def __init__(self, column: str | None, value: str | None, reason: str) -> None:
