@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from cybernorms.forum import errors as refuse
+from cybernorms.forum import fold
 
 from .world import (
     CONSENSUS,
@@ -16,6 +17,7 @@ from .world import (
     consensus_forum,
     content_hash,
     depositary,
+    fingerprint,
     open_call,
     position,
     public,
@@ -378,10 +380,6 @@ def test_7_refolding_the_log_gives_the_same_state_and_words() -> None:
     consensus_forum(log)
     open_call(log)
     position(log, "FRA", "object")
-    from cybernorms.forum import fold
-
-    from .world import fingerprint
-
     again = fold(log.records)
     assert fingerprint(again) == fingerprint(log.state)
     assert again.what_it_still_needs("oewg", "c1") == log.state.what_it_still_needs("oewg", "c1")
