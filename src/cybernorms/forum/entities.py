@@ -198,6 +198,8 @@ class Adoption:
     log_index: int
     adopted_on: date
     disassociations: Mapping[str, tuple[str, ...]]
+    attribution: str  # who recorded the decision; says so when from public sources
+    signed_by_author: bool
 
 
 @dataclass

@@ -39,6 +39,7 @@ class InForce:
     adopted_on: date
     in_force_from: date
     basis: str
+    decision_attribution: str  # e.g. "secretariat of oewg (recorded from public sources ...)"
     disassociated: tuple[str, ...] = ()  # paragraphs the state disassociated from
     reserved: tuple[str, ...] = ()  # norm ids the state made reservations to
 
@@ -144,6 +145,7 @@ def _in_force(
         adopted_on=adoption.adopted_on,
         in_force_from=since,
         basis=adoption_basis(adoption),
+        decision_attribution=adoption.attribution,
         disassociated=adoption.disassociations.get(state, ()),
         reserved=reserved,
     )

@@ -338,6 +338,10 @@ def _propose(s: ForumState, r: Record) -> None:
             raise refuse.UnknownPackage(f"{where}: package {act.package} has no adopted version")
         if act.terms is not None:
             raise refuse.MalformedAct(f"{where}: only a new package declares terms")
+        if act.proposal_kind == "amendment" and owned.adoption(act.revision) is not None:
+            raise refuse.NothingChanged(
+                f"{where}: {_short(act.revision)} is an adopted version of {act.package} already"
+            )
         if act.proposal_kind == "withdrawal" and act.revision != _current(owned).content_hash:
             raise refuse.NotWholePackage(
                 f"{where}: a withdrawal names the adopted version "
@@ -410,16 +414,35 @@ def _call(s: ForumState, r: Record) -> None:
     if act.call in forum.calls:
         raise refuse.DuplicateCall(f"{where}: forum {act.forum} already has that call")
     proposal = _open_proposal(forum, act.proposal, r)
-    if any(c.proposal == act.proposal and c.status == "open" for c in forum.calls.values()):
-        raise refuse.DuplicateCall(f"{where}: proposal {act.proposal} already has an open call")
+    busy = [
+        c.id
+        for c in forum.calls.values()
+        if c.status == "open" and forum.proposals[c.proposal].package == proposal.package
+    ]
+    if busy:
+        raise refuse.DuplicateCall(
+            f"{where}: call {busy[0]} on package {proposal.package} is still open; one call "
+            f"at a time decides a package"
+        )
     if act.revision != proposal.current.content_hash:
         raise refuse.RevisionNotPinned(
             f"{where}: pins {_short(act.revision)}, but proposal {act.proposal}'s revision is "
             f"{_short(proposal.current.content_hash)} (a call decides the whole current revision)"
         )
-    owner = s.package(proposal.package).owner
-    if owner != act.forum:
-        raise refuse.NotPackageOwner(f"{where}: package {proposal.package} belongs to {owner}")
+    package = s.package(proposal.package)
+    if package.owner != act.forum:
+        raise refuse.NotPackageOwner(
+            f"{where}: package {proposal.package} belongs to {package.owner}"
+        )
+    if proposal.kind == "new_package" and package.adoptions:
+        raise refuse.WrongProcedure(
+            f"{where}: package {proposal.package} was adopted since; propose an amendment"
+        )
+    if proposal.kind == "withdrawal" and act.revision != _current(package).content_hash:
+        raise refuse.NotWholePackage(
+            f"{where}: {_short(act.revision)} is no longer the adopted version of "
+            f"{proposal.package} ({_short(_current(package).content_hash)})"
+        )
     expected = forum.charter.decision_rules.for_question(proposal.kind)
     if act.rule != expected:
         raise refuse.WrongDecisionRule(
@@ -553,6 +576,8 @@ def _close(s: ForumState, r: Record) -> None:
                     log_index=r.log_index,
                     adopted_on=decided_on,
                     disassociations=dict(tally.disassociations),
+                    attribution=r.attribution,
+                    signed_by_author=r.signed_by_principal,
                 )
             )
         proposal.adopted_by = act.call
