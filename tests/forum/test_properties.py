@@ -5,7 +5,8 @@
 - consensus iff no blocking position and no open concern: every accepted close of a
   consensus call agrees with an oracle that re-reads the records, and a claimed adoption is
   refused exactly when something blocks;
-- the outcome and "what it still needs" are functions of the log prefix.
+- the outcome and "what it still needs" are functions of the log prefix;
+- a refused act leaves the state exactly as it was.
 """
 
 from __future__ import annotations
@@ -98,9 +99,11 @@ def _attempt(log: Log, step: tuple[Any, ...]) -> tuple[str, ForumError | None]:
             revision=HASH_V2,
             norms=NOT_ALL_NORMS,
         )
+    before = fingerprint(log.state)
     try:
         log.append(record)
     except ForumError as exc:
+        assert fingerprint(log.state) == before  # nothing half-written
         return kind, exc
     return kind, None
 

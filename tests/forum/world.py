@@ -128,7 +128,7 @@ class Log:
         return Record(parse_act(payload), author, self.index + 1, self.now)
 
     def append(self, record: Record) -> Record:
-        self.state = self.state.append(record)
+        self.state.apply(record)
         self.records.append(record)
         self.index = record.log_index
         self.sequences[signer_key(record.author)] = record.act.seq
@@ -151,7 +151,8 @@ class Log:
     ) -> ForumError:
         before = fingerprint(self.state)
         with pytest.raises(ForumError) as caught:
-            self.state.append(record if isinstance(record, Record) else record())
+            # in place: a refusal must leave the state exactly as it was (checks come first)
+            self.state.apply(record if isinstance(record, Record) else record())
         assert type(caught.value) is error, f"refused as {caught.value!r}, not {error.__name__}"
         assert fingerprint(self.state) == before
         return caught.value

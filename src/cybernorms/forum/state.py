@@ -124,10 +124,13 @@ class ForumState:
     def append(self, record: Record) -> ForumState:
         """The state after ``record``, or the refusal (this state is unchanged either way)."""
         after = copy.deepcopy(self)
-        after._apply(record)
+        after.apply(record)
         return after
 
-    def _apply(self, record: Record) -> None:
+    def apply(self, record: Record) -> None:
+        """Apply ``record`` in place, for a caller that owns this state (``fold``, a store's
+        cache): copying is linear in the state, applying is not. A refusal leaves the state
+        exactly as it was, because every check runs before anything changes."""
         self._check_order(record)
         handler = _HANDLERS[type(record.act)]
         handler(self, record)
@@ -255,7 +258,7 @@ def fold(records: Iterable[Record]) -> ForumState:
     """The state the records make, applied in order; the first refusal is raised."""
     state = ForumState()
     for record in records:
-        state._apply(record)
+        state.apply(record)
     return state
 
 
