@@ -3,10 +3,13 @@ voting (abstentions not counted), quorum; outcomes and "what this call still nee
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cybernorms.forum import Counts, Ratio, VotingRule, basis_of
 from cybernorms.forum import errors as refuse
@@ -172,3 +175,36 @@ def test_a_close_before_the_period_ends_and_acts_after_it_are_refused() -> None:
     log.by(secretariat("ga")).close(
         forum="ga", call="v", outcome="no_decision", counts={"yes": 0, "no": 0, "abstain": 0}
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["majority", "two_thirds"]),
+    st.integers(0, 30),
+    st.integers(0, 30),
+    st.integers(0, 30),
+    st.integers(1, 4),
+    st.integers(1, 4),
+)
+def test_the_words_say_exactly_how_many_yes_votes_are_missing(
+    rule: Any, yes: int, no: int, abstain: int, numerator: int, denominator: int
+) -> None:
+    """ "Needs N more yes votes": N more yes votes adopt (the quorum met), N - 1 do not."""
+    voting = VotingRule(
+        rule=rule, quorum=Ratio(numerator=min(numerator, denominator), denominator=denominator)
+    )
+    electorate = yes + no + abstain + 10
+    start = Tally(
+        electorate=electorate, counts=Counts(yes=yes, no=no, abstain=abstain + electorate)
+    )
+    words = still_needs(voting, start)
+    found = re.search(r"Needs (\d+) more yes votes?", words)
+    if found is None:
+        assert outcome(voting, start) == "adopted_by_vote"
+        return
+    missing = int(found.group(1))
+    assert missing >= 1
+    more = Counts(yes=yes + missing, no=no, abstain=abstain + electorate)
+    fewer = Counts(yes=yes + missing - 1, no=no, abstain=abstain + electorate)
+    assert outcome(voting, Tally(electorate=electorate, counts=more)) == "adopted_by_vote"
+    assert outcome(voting, Tally(electorate=electorate, counts=fewer)) == "rejected"
