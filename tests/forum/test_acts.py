@@ -7,9 +7,13 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from cybernorms.errors import LimitExceeded
 from cybernorms.forum import ACT_KINDS, act_document, parse_act
 from cybernorms.forum.errors import FreeTextInDecision, MalformedAct
+from cybernorms.limits import LIMITS
 
 from .world import HASH_V1, Log, consensus_forum, open_call, position
 
@@ -136,3 +140,73 @@ def test_every_act_reads_back_from_its_document() -> None:
     for record in log.records:
         assert parse_act(json.dumps(act_document(record.act))) == record.act
     assert len(ACT_KINDS) == len(set(ACT_KINDS)) == 19
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+field_names = st.sampled_from(
+    [
+        "kind",
+        "seq",
+        "forum",
+        "state",
+        "call",
+        "revision",
+        "outcome",
+        "counts",
+        "view",
+        "rule",
+        "electorate",
+        "period_ends",
+        "norms",
+        "paragraphs",
+        "position",
+        "text",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from(
+        [
+            JOIN,
+            POSITION,
+            {"kind": "close", "seq": 1, "forum": "oewg", "call": "c1", "outcome": "rejected"},
+        ]
+    ),
+    st.dictionaries(field_names, json_values, max_size=3),
+)
+def test_any_mutation_of_an_act_is_parsed_or_refused_never_an_unexpected_error(
+    base: dict[str, Any], changes: dict[str, Any]
+) -> None:
+    payload = {**base, **changes}
+    try:
+        act = parse_act(json.dumps(payload))
+    except (MalformedAct, FreeTextInDecision) as exc:
+        assert str(exc)
+    else:  # accepted only as written: every field given reads back unchanged
+        document = act_document(act)
+        assert {name: document[name] for name in payload} == payload
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=200) | json_values.map(json.dumps))
+def test_any_bytes_are_parsed_or_refused(payload: bytes | str) -> None:
+    try:
+        act = parse_act(payload)
+    except MalformedAct as exc:
+        assert str(exc).startswith("not a valid act")
+    else:
+        assert act.kind in ACT_KINDS
+
+
+def test_deeply_nested_and_oversized_payloads_are_refused() -> None:
+    refused("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(LimitExceeded):
+        parse_act(b" " * (LIMITS.document_bytes + 1))

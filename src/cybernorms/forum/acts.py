@@ -37,7 +37,9 @@ from pydantic import (
     model_validator,
 )
 
+from cybernorms.errors import LimitExceeded
 from cybernorms.forum.errors import FreeTextInDecision, MalformedAct
+from cybernorms.limits import LIMITS
 from cybernorms.model.states import iso3_codes
 from cybernorms.rules.package import PACKAGE_ID, RULE_ID
 
@@ -548,11 +550,14 @@ _ACT = TypeAdapter[Act](Act)
 def parse_act(payload: bytes | str) -> Act:
     """Parse one act from its JSON payload (the signed bytes); refuse anything not exactly an
     act, naming the field (``MalformedAct``), or a decision with an extra field
-    (``FreeTextInDecision``)."""
+    (``FreeTextInDecision``); a payload over ``LIMITS.document_bytes`` is ``LimitExceeded``."""
+    size = len(payload.encode() if isinstance(payload, str) else payload)
+    if size > LIMITS.document_bytes:
+        raise LimitExceeded("document_bytes", LIMITS.document_bytes, "act", f"{size} bytes")
     try:
         return _ACT.validate_json(payload)
     except ValidationError as exc:
-        raise _refusal(payload, exc) from None
+        raise _refusal(exc) from None
 
 
 def act_document(act: Act) -> dict[str, object]:
@@ -561,27 +566,21 @@ def act_document(act: Act) -> dict[str, object]:
     return document
 
 
-def _refusal(payload: bytes | str, exc: ValidationError) -> MalformedAct | FreeTextInDecision:
+def _refusal(exc: ValidationError) -> MalformedAct | FreeTextInDecision:
     errors = exc.errors(include_url=False)
-    if _kind_of(payload) == "close":
-        extra = [
-            ".".join(str(p) for p in e["loc"][1:]) for e in errors if e["type"] == "extra_forbidden"
-        ]
-        if extra:
-            return FreeTextInDecision(
-                f"a decision holds its outcome and counts only; field(s) {sorted(extra)} refused "
-                f"(a view is a separate, attributed statement)"
-            )
+    # errors of a tagged union are located under the tag: ("close", "view")
+    extra = [
+        ".".join(str(p) for p in e["loc"][1:])
+        for e in errors
+        if e["type"] == "extra_forbidden" and e["loc"][:1] == ("close",)
+    ]
+    if extra:
+        return FreeTextInDecision(
+            f"a decision holds its outcome and counts only; field(s) {sorted(extra)} refused "
+            f"(a view is a separate, attributed statement)"
+        )
     described = "; ".join(
         f"{'.'.join(str(p) for p in e['loc']) or 'act'}: {e['msg']}" for e in errors[:10]
     )
     more = f" (and {len(errors) - 10} more)" if len(errors) > 10 else ""
     return MalformedAct(f"not a valid act: {described}{more}")
-
-
-def _kind_of(payload: bytes | str) -> object:
-    try:
-        value = json.loads(payload)
-    except ValueError:
-        return None
-    return value.get("kind") if isinstance(value, dict) else None
