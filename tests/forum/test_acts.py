@@ -125,7 +125,14 @@ def test_a_chairs_summary_names_no_state_and_other_statements_name_one() -> None
 
 
 def test_only_a_decision_with_an_extra_field_is_free_text_in_a_decision() -> None:
-    close = {"kind": "close", "seq": 1, "forum": "oewg", "call": "c1", "outcome": "rejected"}
+    close = {
+        "kind": "close",
+        "seq": 1,
+        "forum": "oewg",
+        "call": "c1",
+        "revision": HASH_V1,
+        "outcome": "rejected",
+    }
     with pytest.raises(FreeTextInDecision) as caught:
         parse_act(json.dumps({**close, "explanation": "because"}))
     assert "explanation" in str(caught.value)
@@ -177,7 +184,14 @@ field_names = st.sampled_from(
         [
             JOIN,
             POSITION,
-            {"kind": "close", "seq": 1, "forum": "oewg", "call": "c1", "outcome": "rejected"},
+            {
+                "kind": "close",
+                "seq": 1,
+                "forum": "oewg",
+                "call": "c1",
+                "revision": HASH_V1,
+                "outcome": "rejected",
+            },
         ]
     ),
     st.dictionaries(field_names, json_values, max_size=3),

@@ -194,6 +194,18 @@ def test_ratifying_a_single_norm_instead_of_the_package() -> None:
     )
 
 
+def test_a_decision_names_the_one_revision_its_call_pinned() -> None:
+    log = Log()
+    consensus_forum(log)
+    log.now = open_call(log)
+    log.by(secretariat("oewg")).refuses(refuse.RevisionNotPinned).close(
+        forum="oewg", call="c1", revision=HASH_V2, outcome="adopted_without_vote"
+    )
+    log.by(secretariat("oewg")).refuses(refuse.MalformedAct).close(
+        forum="oewg", call="c1", revision=[HASH_V1, HASH_V2], outcome="adopted_without_vote"
+    )
+
+
 def test_a_decision_recorded_with_a_free_text_view_inside_it() -> None:
     log = Log()
     consensus_forum(log)

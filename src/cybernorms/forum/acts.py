@@ -402,11 +402,14 @@ class Counts(Strict):
 class Close(_Act):
     """The secretariat closes a call and records its outcome (with counts after a vote).
 
-    No other field exists: a decision holds no view, summary or comment."""
+    ``revision`` repeats the content hash the call pinned, so that the decision, read alone
+    (in a receipt), names the one whole package version it decides. No other field exists: a
+    decision holds no view, summary or comment."""
 
     kind: Literal["close"]
     forum: Slug
     call: Slug
+    revision: ContentHash
     outcome: Outcome
     counts: Counts | None = None
 

@@ -536,6 +536,11 @@ def _close(s: ForumState, r: Record) -> None:
     call = s.call(act.forum, act.call)
     _require_open(call, r)
     where = f"log entry {r.log_index}: close of {act.call}"
+    if act.revision != call.revision:
+        raise refuse.RevisionNotPinned(
+            f"{where}: names revision {_short(act.revision)}; the call pinned "
+            f"{_short(call.revision)} and decides nothing else"
+        )
     if r.acted_at < call.period_ends:
         raise refuse.CallStillOpen(
             f"{where}: the period ends {call.period_ends.isoformat()}, it is "
