@@ -93,7 +93,9 @@ def test_the_vectors_are_what_they_claim() -> None:
     honest = edwards.decode(bytes.fromhex(HONEST_A))
     assert honest is not None and edwards.order(honest) == edwards.L
     torsion = edwards.small_order_points()
-    for (raw, _, cofactor), t in zip(MIXED_ORDER[:3], (torsion[1], torsion[2], torsion[4]), strict=True):
+    for (raw, _, cofactor), t in zip(
+        MIXED_ORDER[:3], (torsion[1], torsion[2], torsion[4]), strict=True
+    ):
         assert raw == edwards.encode(edwards.add(honest, t)).hex()
         assert edwards.order(edwards.add(honest, t)) == cofactor * edwards.L
     y3 = edwards.decode(bytes.fromhex(MIXED_ORDER[3][0]))
@@ -158,7 +160,9 @@ def test_every_path_that_reads_a_key_refuses_it(raw: str, tmp_path: Path) -> Non
         NoteVerifier.from_vkey(vkey)
 
 
-def test_a_two_of_two_root_of_identity_encodings_is_refused_and_the_forgery_verifies_nowhere() -> None:
+def test_a_two_of_two_root_of_identity_encodings_is_refused_and_the_forgery_verifies_nowhere() -> (
+    None
+):
     """The reproduction: a root "2 of 2" of the identity as the bytes of 1 and of 1 + p, signed
     by R = identity, S = 0 for both keys, and a profile signed the same way."""
     keys = [bytes.fromhex(IDENTITY), bytes.fromhex(IDENTITY_PLUS_P)]

@@ -324,9 +324,7 @@ class SigningKey:
         return key
 
     @classmethod
-    def _decrypt(
-        cls, record: dict[str, Any], passphrase: bytes | None, source: str
-    ) -> SigningKey:
+    def _decrypt(cls, record: dict[str, Any], passphrase: bytes | None, source: str) -> SigningKey:
         if passphrase is None:
             raise KeyLocked(
                 f"{source}: private key is encrypted; give its passphrase "
