@@ -229,3 +229,21 @@ def test_an_encrypted_key_readable_by_others_is_refused(tmp_path: Path) -> None:
     path.chmod(0o640)
     with pytest.raises(KeyFileError, match="accessible by other users"):
         SigningKey.load(path, PASSPHRASE)
+
+
+def test_a_passphrase_function_is_called_only_for_an_encrypted_key(tmp_path: Path) -> None:
+    asked: list[str] = []
+
+    def ask() -> bytes:
+        asked.append("asked")
+        return PASSPHRASE
+
+    plain, sealed = tmp_path / "plain.key", tmp_path / "sealed.key"
+    SigningKey.generate("FRA").save(plain)
+    SigningKey.generate("FRA").save(sealed, PASSPHRASE)
+    SigningKey.load(plain, ask)
+    assert asked == []
+    SigningKey.load(sealed, ask)
+    assert asked == ["asked"]
+    with pytest.raises(KeyLocked):
+        SigningKey.load(sealed, lambda: None)

@@ -36,6 +36,7 @@ import hashlib
 import json
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,9 @@ ED25519_SIGNATURE_BYTES = 64
 
 _P = 2**255 - 19  # the field prime of Curve25519
 _IDENTITY = (1).to_bytes(ED25519_KEY_BYTES, "little")  # the neutral element (x = 0, y = 1)
+#: A passphrase, none, or a function giving one (called only for an encrypted key).
+Passphrase = bytes | Callable[[], bytes | None] | None
+
 _PLAIN_FIELDS = frozenset({"type", "state", "keyid", "private"})
 _ENCRYPTED_FIELDS = frozenset({"type", "state", "keyid", "public", "encrypted_pkcs8"})
 _PUBLIC_FILE_FIELDS = frozenset({"type", "state", "keyid", "keytype", "public"})
@@ -293,12 +297,14 @@ class SigningKey:
         _fsync_directory(target.parent)
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str], passphrase: bytes | None = None) -> SigningKey:
+    def load(cls, path: str | os.PathLike[str], passphrase: Passphrase = None) -> SigningKey:
         """Read a key written by ``save``; ``KeyFileError`` says what is wrong with the file.
 
         An encrypted key needs ``passphrase``: without one, ``KeyLocked``; with a wrong one,
-        ``BadPassphrase``. For a key stored unencrypted the passphrase is not needed and is
-        ignored, so one passphrase setting can serve a mix of keys.
+        ``BadPassphrase``. It may be a function, called only when the file is encrypted (a
+        front end's prompt or environment lookup: no one is asked for a passphrase that is not
+        needed). For a key stored unencrypted the passphrase is not needed and is ignored, so
+        one passphrase setting can serve a mix of keys.
         """
         source = str(path)
         record = _read_key_record(Path(path))
@@ -324,7 +330,9 @@ class SigningKey:
         return key
 
     @classmethod
-    def _decrypt(cls, record: dict[str, Any], passphrase: bytes | None, source: str) -> SigningKey:
+    def _decrypt(cls, record: dict[str, Any], passphrase: Passphrase, source: str) -> SigningKey:
+        if callable(passphrase):
+            passphrase = passphrase()
         if passphrase is None:
             raise KeyLocked(
                 f"{source}: private key is encrypted; give its passphrase "
