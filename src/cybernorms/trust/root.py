@@ -43,7 +43,13 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 @dataclass(frozen=True, eq=True)
 class Root:
-    """One version of a state's root of trust: its keys (by key id) and threshold."""
+    """One version of a state's root of trust: its keys (by key id) and threshold.
+
+    Its keys are distinct *as points*: each ``PublicKey`` is the canonical encoding of a point
+    of the prime-order subgroup (small-order, mixed-order and second encodings are refused when
+    the key is read), so distinct key ids are distinct points and no key is listed twice under
+    another spelling; listing one key twice is refused by ``create``.
+    """
 
     state: str
     version: int
