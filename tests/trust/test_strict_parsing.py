@@ -33,7 +33,7 @@ from cybernorms.trust import (
 )
 from cybernorms.trust.errors import TrustLimitExceeded
 from cybernorms.trust.keys import load_public_key, public_key_record
-from cybernorms.trust.strict_json import load_json
+from cybernorms.trust.strict_json import check_depth, load_json
 
 from .conftest import Keyring
 
@@ -85,6 +85,57 @@ def test_depth_limit_is_exact_and_brackets_inside_strings_do_not_count() -> None
     with pytest.raises(TrustLimitExceeded):
         load_json(_nested(limit + 1), "too deep")
     assert load_json(json.dumps({"s": "[[[[" * 1000 + '\\"{{{{' * 1000}), "strings") is not None
+
+
+def test_a_hostile_unterminated_string_is_scanned_in_one_pass() -> None:
+    """A quote followed by 100,000 escaped quotes: a depth scan that retried the string from
+    every quote took minutes on this (quadratic); it is one pass now. Refused as not JSON."""
+    with pytest.raises(MalformedDocument, match="not JSON"):
+        load_json('"' + '\\"' * 100_000, "hostile")
+
+
+def _reference_depth(text: str) -> int:
+    """Character by character, the obvious way: the deepest bracket outside strings."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+@settings(max_examples=200)
+@given(
+    data=st.recursive(
+        st.none() | st.integers() | st.text(alphabet='[]{}"\\ab', max_size=6),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner),
+        max_leaves=30,
+    ),
+    limit=st.integers(min_value=1, max_value=6),
+)
+def test_the_depth_scan_agrees_with_a_character_by_character_count(
+    data: object, limit: int
+) -> None:
+    text = json.dumps(data)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("cybernorms.trust.strict_json.LIMITS", Limits(document_depth=limit))
+        if _reference_depth(text) > limit:
+            with pytest.raises(TrustLimitExceeded):
+                check_depth(text, "doc")
+        else:
+            check_depth(text, "doc")
 
 
 def test_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
