@@ -10,7 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from cybernorms.trust import BadSignature, KeyFileError, MalformedDocument, PublicKey, SigningKey
+from cybernorms.trust import (
+    BadPassphrase,
+    BadSignature,
+    KeyFileError,
+    KeyLocked,
+    MalformedDocument,
+    PublicKey,
+    SigningKey,
+    load_public_key,
+)
+from cybernorms.trust.encoding import encode_base64
 
 
 def test_keyid_is_the_full_sha256_of_the_raw_key() -> None:
@@ -133,3 +143,107 @@ def test_repr_never_shows_the_private_key() -> None:
 def test_signing_key_needs_a_label() -> None:
     with pytest.raises(ValueError, match="label"):
         SigningKey.generate("")
+
+
+# -- private keys encrypted at rest (issue 14, finding 9) ---------------------------------------
+
+PASSPHRASE = b"correct horse battery staple"
+
+
+def test_an_encrypted_key_round_trips_with_its_passphrase(tmp_path: Path) -> None:
+    key = SigningKey.generate("FRA")
+    path = tmp_path / "fra.key"
+    key.save(path, PASSPHRASE)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert SigningKey.is_encrypted(path)
+    loaded = SigningKey.load(path, PASSPHRASE)
+    assert loaded.public == key.public and loaded.state == "FRA"
+    assert loaded.sign(b"m") == key.sign(b"m")
+
+
+def test_an_encrypted_key_file_holds_no_readable_private_key(tmp_path: Path) -> None:
+    key = SigningKey.generate("FRA")
+    path = tmp_path / "fra.key"
+    key.save(path, PASSPHRASE)
+    record = json.loads(path.read_text())
+    assert set(record) == {"type", "state", "keyid", "public", "encrypted_pkcs8"}
+    assert record["encrypted_pkcs8"].startswith("-----BEGIN ENCRYPTED PRIVATE KEY-----")
+    assert encode_base64(key._seed()) not in path.read_text()
+    # The public half is readable without the passphrase (``root new`` needs only that).
+    assert load_public_key(path) == key.public
+
+
+def test_a_locked_key_without_a_passphrase_is_a_named_refusal(tmp_path: Path) -> None:
+    path = tmp_path / "fra.key"
+    SigningKey.generate("FRA").save(path, PASSPHRASE)
+    with pytest.raises(KeyLocked, match="private key is encrypted; give its passphrase") as refused:
+        SigningKey.load(path)
+    assert refused.value.refusal == "KeyLocked"
+
+
+def test_a_wrong_passphrase_is_a_named_refusal(tmp_path: Path) -> None:
+    path = tmp_path / "fra.key"
+    SigningKey.generate("FRA").save(path, PASSPHRASE)
+    with pytest.raises(BadPassphrase, match="passphrase does not decrypt") as refused:
+        SigningKey.load(path, b"wrong horse")
+    assert refused.value.refusal == "BadPassphrase"
+
+
+def test_an_unencrypted_key_ignores_a_passphrase(tmp_path: Path) -> None:
+    key = SigningKey.generate("FRA")
+    path = tmp_path / "fra.key"
+    key.save(path)
+    assert not SigningKey.is_encrypted(path)
+    assert SigningKey.load(path, PASSPHRASE).public == key.public
+
+
+def test_an_empty_passphrase_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(KeyFileError, match="empty passphrase"):
+        SigningKey.generate("FRA").save(tmp_path / "k", b"")
+    assert not (tmp_path / "k").exists()
+
+
+def test_an_encrypted_key_of_another_key_id_or_public_key_is_refused(tmp_path: Path) -> None:
+    key, other = SigningKey.generate("FRA"), SigningKey.generate("FRA")
+    path = tmp_path / "fra.key"
+    key.save(path, PASSPHRASE)
+    record = json.loads(path.read_text())
+    cases = {
+        "keyid": ({**record, "keyid": other.keyid}, "does not match the private key"),
+        "public": (
+            {**record, "public": encode_base64(other.public.raw)},
+            "public does not match",
+        ),
+        "pem": ({**record, "encrypted_pkcs8": "garbage"}, "bad encrypted private key"),
+        "extra": ({**record, "private": "AAAA"}, r"unexpected field\(s\) \['private'\]"),
+    }
+    for name, (content, message) in cases.items():
+        target = _write(tmp_path / name, json.dumps(content))
+        with pytest.raises(KeyFileError, match=message):
+            SigningKey.load(target, PASSPHRASE)
+
+
+def test_an_encrypted_key_readable_by_others_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "fra.key"
+    SigningKey.generate("FRA").save(path, PASSPHRASE)
+    path.chmod(0o640)
+    with pytest.raises(KeyFileError, match="accessible by other users"):
+        SigningKey.load(path, PASSPHRASE)
+
+
+def test_a_passphrase_function_is_called_only_for_an_encrypted_key(tmp_path: Path) -> None:
+    asked: list[str] = []
+
+    def ask() -> bytes:
+        asked.append("asked")
+        return PASSPHRASE
+
+    plain, sealed = tmp_path / "plain.key", tmp_path / "sealed.key"
+    SigningKey.generate("FRA").save(plain)
+    SigningKey.generate("FRA").save(sealed, PASSPHRASE)
+    SigningKey.load(plain, ask)
+    assert asked == []
+    SigningKey.load(sealed, ask)
+    assert asked == ["asked"]
+    with pytest.raises(KeyLocked):
+        SigningKey.load(sealed, lambda: None)

@@ -33,6 +33,7 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
+from cybernorms.cli.passphrase import new_key_passphrase, unlocking
 from cybernorms.log.note import NoteError, NoteVerifier
 from cybernorms.log.proofs import ProofError
 from cybernorms.model.documents import DocumentError, load_file
@@ -57,11 +58,10 @@ from cybernorms.trust.envelope import (
     add_signatures,
     sign_document,
 )
-from cybernorms.trust.errors import KeyFileError, MalformedDocument, TrustError
-from cybernorms.trust.keys import PRIVATE_KEY_TYPE, PublicKey, SigningKey
+from cybernorms.trust.errors import MalformedDocument, TrustError
+from cybernorms.trust.keys import PUBLIC_KEY_TYPE, PublicKey, SigningKey, load_public_key
 from cybernorms.trust.root import Root
-
-PUBLIC_KEY_TYPE = "cybernorms.public-key/1"
+from cybernorms.trust.strict_json import load_json
 
 out = Console(width=None if sys.stdout.isatty() else 200, highlight=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # one refusal, one line
@@ -142,10 +142,8 @@ def _moment(text: str, option: str) -> datetime:
 
 
 def _read_json(path: Path, what: str) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except ValueError as exc:
-        raise MalformedDocument(f"{path}: {what} is not JSON ({exc})") from exc
+    """Strictly (duplicate keys, floats, depth, size refused): what is signed is what is read."""
+    return load_json(path.read_bytes(), f"{path} ({what})")
 
 
 def _write(path: Path | None, text: str) -> None:
@@ -163,7 +161,7 @@ def _write_json(path: Path | None, data: Any) -> None:
 
 
 def _load_signing_keys(paths: Sequence[Path]) -> list[SigningKey]:
-    keys = [SigningKey.load(p) for p in paths]
+    keys = [SigningKey.load(p, unlocking(p)) for p in paths]
     seen: set[str] = set()
     for path, key in zip(paths, keys, strict=True):
         if key.keyid in seen:
@@ -173,18 +171,8 @@ def _load_signing_keys(paths: Sequence[Path]) -> list[SigningKey]:
 
 
 def _load_public_key(path: Path) -> PublicKey:
-    """A public key file, or a private key file (whose public half is taken)."""
-    data = _read_json(path, "key file")
-    if isinstance(data, dict) and data.get("type") == PRIVATE_KEY_TYPE:
-        return SigningKey.load(path).public
-    if not isinstance(data, dict) or data.get("type") != PUBLIC_KEY_TYPE:
-        raise KeyFileError(f"{path}: not a cybernorms public or private key file")
-    key = PublicKey.from_json(
-        {"keytype": data.get("keytype"), "public": data.get("public")}, str(path)
-    )
-    if data.get("keyid") not in (None, key.keyid):
-        raise KeyFileError(f"{path}: keyid does not match the public key ({key.keyid})")
-    return key
+    """A public key file, or a private key file (whose public half is taken, even if locked)."""
+    return load_public_key(path)
 
 
 def _load_envelope(path: Path) -> Envelope:
@@ -309,9 +297,23 @@ def register(app: typer.Typer) -> None:
         name: str | None = typer.Option(
             None, "--name", help="File name stem (default: STATE-<start of key id>)."
         ),
+        passphrase_env: str | None = typer.Option(
+            None,
+            "--passphrase-env",
+            metavar="VAR",
+            help="Encrypt the private key with the passphrase in environment variable VAR.",
+        ),
+        passphrase_prompt: bool = typer.Option(
+            False, "--passphrase", help="Encrypt the private key with a passphrase asked twice."
+        ),
     ) -> None:
-        """Generate a signing key: NAME.key (private, mode 0600) and NAME.pub; print the key id."""
+        """Generate a signing key: NAME.key (private, mode 0600) and NAME.pub; print the key id.
+
+        With --passphrase or --passphrase-env the private key is stored encrypted (PKCS#8);
+        commands that sign read its passphrase from $CYBERNORMS_KEY_PASSPHRASE, or ask for it.
+        """
         code = _state(state)
+        passphrase = new_key_passphrase(passphrase_env, passphrase_prompt)
         if name is not None and (not name or "/" in name or name.startswith(".")):
             fail(f"--name: {name!r} must be a plain file name stem")
         with refusals():
@@ -321,7 +323,7 @@ def register(app: typer.Typer) -> None:
             if (out_dir / f"{stem}.pub").exists():
                 fail(f"{out_dir / (stem + '.pub')} already exists; refusing to overwrite a key")
             private, public = out_dir / f"{stem}.key", out_dir / f"{stem}.pub"
-            key.save(private)
+            key.save(private, passphrase)
             _write_json(
                 public,
                 {
@@ -332,7 +334,8 @@ def register(app: typer.Typer) -> None:
                 },
             )
         out.print(f"key id: {key.keyid}")
-        out.print(f"private key: {private} (mode 0600; keep it secret)")
+        sealed = ", encrypted with your passphrase" if passphrase else ""
+        out.print(f"private key: {private} (mode 0600{sealed}; keep it secret)")
         out.print(f"public key: {public}")
 
     # -- roots -----------------------------------------------------------------------------

@@ -32,6 +32,7 @@ __all__ = [
 ]
 
 _SIZE = re.compile(r"0|[1-9][0-9]*")
+MAX_TREE_SIZE = 2**64 - 1  # C2SP tlog-checkpoint: the size is a uint64
 
 
 class CheckpointError(CybernormsError, ValueError):
@@ -51,8 +52,12 @@ class Checkpoint:
         object.__setattr__(self, "extensions", tuple(self.extensions))  # a list is fine too
         if not self.origin or not _is_line(self.origin):
             raise CheckpointError(f"origin {self.origin!r} must be one non-empty line")
-        if isinstance(self.size, bool) or not isinstance(self.size, int) or self.size < 0:
-            raise CheckpointError(f"size {self.size!r} must be a non-negative integer")
+        if (
+            isinstance(self.size, bool)
+            or not isinstance(self.size, int)
+            or not 0 <= self.size <= MAX_TREE_SIZE
+        ):
+            raise CheckpointError(f"size {self.size!r} must be an integer from 0 to 2^64 - 1")
         if len(self.root_hash) != HASH_SIZE:
             raise CheckpointError(f"root hash is {len(self.root_hash)} bytes, expected {HASH_SIZE}")
         for ext in self.extensions:
@@ -77,6 +82,8 @@ class Checkpoint:
             raise CheckpointError(
                 f"line 2: tree size {size!r} is not a decimal without leading zeros"
             )
+        if len(size) > len(str(MAX_TREE_SIZE)) or int(size) > MAX_TREE_SIZE:
+            raise CheckpointError(f"line 2: tree size {size[:30]!r} is beyond 2^64 - 1")
         try:
             root_hash = decode_base64(root)
         except ValueError as exc:

@@ -18,18 +18,28 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from cybernorms.errors import CybernormsError
+from cybernorms.errors import CybernormsError, LimitExceeded
+from cybernorms.limits import LIMITS
 from cybernorms.trust.encoding import decode_base64, encode_base64
 from cybernorms.trust.errors import BadSignature, MalformedDocument
 from cybernorms.trust.keys import ED25519_KEY_BYTES, PublicKey, SigningKey
 
 ALG_ED25519 = 0x01
 SIGNATURE_PREFIX = "\u2014 "  # em dash, space
-MAX_SIGNATURES = 100  # the spec requires accepting at least 16
 
 
 class NoteError(CybernormsError):
     """A signed note is malformed, unsigned by any known key, or badly signed by a known one."""
+
+
+class NoteLimitExceeded(LimitExceeded, NoteError):
+    """A note is larger than ``LIMITS.document_bytes`` or has more signature lines than
+    ``LIMITS.note_signatures``: a ``LimitExceeded`` naming the limit, and a ``NoteError`` so
+    every caller that refuses a bad note refuses this one; shown as ``LimitExceeded``."""
+
+    @property
+    def refusal(self) -> str:
+        return "LimitExceeded"
 
 
 def key_id(name: str, public: bytes) -> bytes:
@@ -67,7 +77,10 @@ class NoteVerifier:
             raise NoteError(f"verifier key {vkey!r}: {exc}") from exc
         if len(raw) != 1 + ED25519_KEY_BYTES or raw[0] != ALG_ED25519:
             raise NoteError(f"verifier key {name!r} is not an Ed25519 (0x01) key")
-        public = PublicKey(raw[1:])
+        try:
+            public = PublicKey(raw[1:])  # refuses small-order, mixed-order, non-canonical keys
+        except MalformedDocument as exc:
+            raise NoteError(f"verifier key {name!r}: {exc}") from None
         if key_id(name, public.raw) != wanted_id:
             raise NoteError(f"verifier key {name!r}: id {hex_id} does not match the key")
         return cls(name, wanted_id, public)
@@ -148,6 +161,9 @@ def open_note(note: str | bytes, verifiers: Sequence[NoteVerifier]) -> tuple[str
     the note is malformed, when a known key's signature fails (the whole note is suspect), or
     when no known key signed.
     """
+    size = len(note) if isinstance(note, bytes) else len(note.encode("utf-8", "surrogatepass"))
+    if size > LIMITS.document_bytes:
+        raise NoteLimitExceeded("document_bytes", LIMITS.document_bytes, "note", f"{size} bytes")
     if isinstance(note, bytes):
         try:
             note = note.decode("utf-8")
@@ -161,8 +177,10 @@ def open_note(note: str | bytes, verifiers: Sequence[NoteVerifier]) -> tuple[str
         raise NoteError("note has no blank line before its signatures")
     text = note[: split + 1]
     lines = note[split + 2 : -1].split("\n")
-    if len(lines) > MAX_SIGNATURES:
-        raise NoteError(f"note has {len(lines)} signature lines, more than {MAX_SIGNATURES}")
+    if len(lines) > LIMITS.note_signatures:  # the spec requires accepting at least 16
+        raise NoteLimitExceeded(
+            "note_signatures", LIMITS.note_signatures, "note", f"{len(lines)} signature lines"
+        )
     by_route = {(v.name, v.key_id): v for v in verifiers}
     message = text.encode("utf-8")
     verified: list[str] = []

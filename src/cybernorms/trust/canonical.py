@@ -13,12 +13,13 @@ decimals and big numbers as strings instead, so every implementation agrees byte
 
 from __future__ import annotations
 
-import json
 from typing import Any, cast
 
 import rfc8785
 
-from cybernorms.trust.errors import MalformedDocument
+from cybernorms.limits import LIMITS
+from cybernorms.trust.errors import MalformedDocument, TrustLimitExceeded
+from cybernorms.trust.strict_json import load_json
 
 MAX_SAFE_INTEGER = 2**53 - 1
 
@@ -50,22 +51,11 @@ def parse_canonical_object(data: bytes, what: str) -> dict[str, Any]:
 
     Why so strict: the signature covers bytes, but programs act on the parsed value. Duplicate
     keys (parsers disagree on which wins), floats, and any non-canonical spelling would let two
-    verifiers see different documents behind one signature, so all are refused; ``what`` names
-    the document in the error.
+    verifiers see different documents behind one signature, so all are refused, as are
+    documents beyond the size and depth limits (``strict_json.load_json``); ``what`` names the
+    document in the error.
     """
-    try:
-        value = json.loads(
-            data.decode("utf-8"),
-            object_pairs_hook=_object_without_duplicates,
-            parse_float=_refuse_float,
-            parse_constant=_refuse_float,
-        )
-    except UnicodeDecodeError as exc:
-        raise MalformedDocument(f"{what}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
-    except MalformedDocument as exc:
-        raise MalformedDocument(f"{what}: {exc}") from exc
-    except (ValueError, RecursionError) as exc:  # JSONDecodeError, int too long, nesting
-        raise MalformedDocument(f"{what}: not JSON ({exc})") from exc
+    value = load_json(data, what)
     if not isinstance(value, dict):
         raise MalformedDocument(f"{what}: must be a JSON object, not {type(value).__name__}")
     try:
@@ -78,39 +68,34 @@ def parse_canonical_object(data: bytes, what: str) -> dict[str, Any]:
 
 
 def _check_portable(obj: object, path: str) -> None:
-    if obj is None or isinstance(obj, bool | str):
-        return
-    if isinstance(obj, int):
-        if not -MAX_SAFE_INTEGER <= obj <= MAX_SAFE_INTEGER:
+    """Walk ``obj`` without recursion (depth bounded by ``LIMITS.document_depth``)."""
+    stack: list[tuple[object, str, int]] = [(obj, path, 0)]
+    while stack:
+        value, where, depth = stack.pop()
+        if value is None or isinstance(value, bool | str):
+            continue
+        if isinstance(value, int):
+            if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+                raise MalformedDocument(
+                    f"{where}: integer {value} is beyond 2^53 - 1; write big numbers as strings"
+                )
+            continue
+        if isinstance(value, float):
             raise MalformedDocument(
-                f"{path}: integer {obj} is beyond 2^53 - 1; write big numbers as strings"
+                f"{where}: float {value!r} is not allowed in a signed document; "
+                f"write decimals as strings"
             )
-        return
-    if isinstance(obj, float):
-        raise MalformedDocument(
-            f"{path}: float {obj!r} is not allowed in a signed document; write decimals as strings"
-        )
-    if isinstance(obj, list | tuple):
-        for i, item in enumerate(obj):
-            _check_portable(item, f"{path}[{i}]")
-        return
-    if isinstance(obj, dict):
-        for key, item in obj.items():
-            if not isinstance(key, str):
-                raise MalformedDocument(f"{path}: object key {key!r} is not a string")
-            _check_portable(item, f"{path}.{key}")
-        return
-    raise MalformedDocument(f"{path}: {type(obj).__name__} is not a JSON value")
-
-
-def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise MalformedDocument(f"duplicate key {key!r}")
-        result[key] = value
-    return result
-
-
-def _refuse_float(text: str) -> Any:
-    raise MalformedDocument(f"number {text} is not an integer; signed documents have no floats")
+        if isinstance(value, list | tuple | dict) and depth >= LIMITS.document_depth:
+            raise TrustLimitExceeded(
+                "document_depth", LIMITS.document_depth, where, "document nested too deeply"
+            )
+        if isinstance(value, list | tuple):
+            stack.extend((item, f"{where}[{i}]", depth + 1) for i, item in enumerate(value))
+            continue
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    raise MalformedDocument(f"{where}: object key {key!r} is not a string")
+                stack.append((item, f"{where}.{key}", depth + 1))
+            continue
+        raise MalformedDocument(f"{where}: {type(value).__name__} is not a JSON value")

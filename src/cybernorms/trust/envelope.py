@@ -11,7 +11,6 @@ replayed as a package or a root, even if the JSON happened to fit both.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +19,7 @@ from cybernorms.trust.canonical import canonical_json, parse_canonical_object
 from cybernorms.trust.encoding import decode_base64, encode_base64
 from cybernorms.trust.errors import MalformedDocument
 from cybernorms.trust.keys import SigningKey
+from cybernorms.trust.strict_json import load_json
 
 ROOT_PAYLOAD_TYPE = "application/vnd.cybernorms.root+json"
 PROFILE_PAYLOAD_TYPE = "application/vnd.cybernorms.profile+json"
@@ -83,13 +83,13 @@ class Envelope:
     def from_json(cls, data: Mapping[str, Any] | str | bytes) -> Envelope:
         """Parse the output of ``to_json`` (a mapping) or ``to_bytes`` (text or bytes).
 
-        Checks structure only, never signatures; ``MalformedDocument`` names the field.
+        Checks structure only, never signatures; ``MalformedDocument`` names the field. Text
+        is read by ``strict_json.load_json``: duplicate keys, floats, invalid UTF-8 and
+        documents beyond the size and depth limits are refused, never read one way here and
+        another way elsewhere.
         """
         if isinstance(data, str | bytes):
-            try:
-                data = json.loads(data)
-            except ValueError as exc:
-                raise MalformedDocument(f"envelope: not JSON ({exc})") from exc
+            data = load_json(data, "envelope")
         if not isinstance(data, Mapping):
             raise MalformedDocument(f"envelope: must be an object, not {type(data).__name__}")
         extra = set(data) - {"payloadType", "payload", "signatures"}

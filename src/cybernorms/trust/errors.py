@@ -8,7 +8,7 @@ failed". Every message names what failed: the key id, the version against the fl
 
 from __future__ import annotations
 
-from cybernorms.errors import CybernormsError
+from cybernorms.errors import CybernormsError, LimitExceeded
 
 
 class TrustError(CybernormsError):
@@ -53,3 +53,35 @@ class WrongPayloadType(TrustError):
 
 class KeyFileError(TrustError):
     """A private-key file cannot be read, is malformed, or is readable by other users."""
+
+
+class InvalidKey(MalformedDocument):
+    """A public key is not the canonical encoding of a point of Ed25519's prime-order subgroup.
+
+    Why refuse rather than merely fail to verify: with a small-order key, a key with a
+    small-order component (A + T) or a second encoding of one point, one private key (or none,
+    for the identity) meets a threshold meant for several (TRUST.md, issue 14 finding 1). A
+    ``MalformedDocument`` so that every caller that refuses a malformed root or key file refuses
+    this too; its own refusal name says which check failed to the user.
+    """
+
+
+class KeyLocked(KeyFileError):
+    """A private-key file is encrypted and no passphrase was given to unlock it."""
+
+
+class BadPassphrase(KeyFileError):
+    """The passphrase given does not decrypt the private-key file."""
+
+
+class TrustLimitExceeded(LimitExceeded, MalformedDocument):
+    """A trust document is larger or deeper than ``cybernorms.limits.LIMITS`` allows.
+
+    Both a ``LimitExceeded`` (it names the limit, like every limit hit) and a
+    ``MalformedDocument`` (so the store and the auditor, which refuse any malformed trust input
+    they read, refuse this one too rather than let it escape); shown as ``LimitExceeded``.
+    """
+
+    @property
+    def refusal(self) -> str:
+        return "LimitExceeded"

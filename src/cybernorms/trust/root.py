@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Any, TypeGuard
+from typing import Any
 
 from cybernorms.model.states import iso3_codes
 from cybernorms.trust.envelope import ROOT_PAYLOAD_TYPE, Envelope
@@ -33,6 +33,7 @@ from cybernorms.trust.errors import (
     WrongState,
 )
 from cybernorms.trust.keys import PublicKey
+from cybernorms.trust.strict_json import is_json_int
 
 ROOT_TYPE = "root"
 _ROOT_FIELDS = frozenset({"type", "state", "version", "expires", "keys", "threshold"})
@@ -42,7 +43,13 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 @dataclass(frozen=True, eq=True)
 class Root:
-    """One version of a state's root of trust: its keys (by key id) and threshold."""
+    """One version of a state's root of trust: its keys (by key id) and threshold.
+
+    Its keys are distinct *as points*: each ``PublicKey`` is the canonical encoding of a point
+    of the prime-order subgroup (small-order, mixed-order and second encodings are refused when
+    the key is read), so distinct key ids are distinct points and no key is listed twice under
+    another spelling; listing one key twice is refused by ``create``.
+    """
 
     state: str
     version: int
@@ -53,7 +60,7 @@ class Root:
     def __post_init__(self) -> None:
         if self.state not in iso3_codes():
             raise MalformedDocument(f"root.state: {self.state!r} is not an ISO 3166-1 alpha-3 code")
-        if not _is_int(self.version) or self.version < 1:
+        if not is_json_int(self.version) or self.version < 1:
             raise MalformedDocument(f"root.version: must be an integer >= 1, not {self.version!r}")
         if self.expires.tzinfo is None or self.expires.microsecond:
             raise MalformedDocument(
@@ -66,7 +73,7 @@ class Root:
                 raise MalformedDocument(
                     f"root.keys: key id {keyid} is not the SHA-256 of its key ({key.keyid})"
                 )
-        if not _is_int(self.threshold) or not 1 <= self.threshold <= len(self.keys):
+        if not is_json_int(self.threshold) or not 1 <= self.threshold <= len(self.keys):
             raise MalformedDocument(
                 f"root.threshold: must be an integer from 1 to the number of keys "
                 f"({len(self.keys)}), not {self.threshold!r}"
@@ -139,16 +146,21 @@ class Root:
 def signers(envelope: Envelope, root: Root) -> frozenset[str]:
     """Key ids of the root's keys that validly signed ``envelope``, each counted once.
 
+    Counting key ids counts distinct *points*: every ``PublicKey`` is the one canonical
+    encoding of a point of the prime-order subgroup (``keys.point_problem``), so two key ids
+    never name one point, and no small-order key can lend a threshold a second signer.
     Signatures by keys outside the root are ignored (they may be another party's, or a new
     root's keys); a signature by one of the root's keys that does not verify raises
     ``BadSignature``, because it is a forgery or corruption that should never be silenced.
     """
     message = envelope.signed_bytes()
     valid: set[str] = set()
+    checked: set[tuple[str, bytes]] = set()
     for signature in envelope.signatures:
         key = root.keys.get(signature.keyid)
-        if key is None:
-            continue
+        if key is None or (signature.keyid, signature.sig) in checked:
+            continue  # a repeated signature is verified once: copies cost no time
+        checked.add((signature.keyid, signature.sig))
         try:
             key.verify(signature.sig, message)
         except BadSignature as exc:
@@ -321,7 +333,7 @@ def _signers_or_unknown(envelope: Envelope, root: Root) -> frozenset[str]:
 
 def _check_version_floor(document: Mapping[str, Any], floor: int) -> None:
     version = document.get("version")
-    if not _is_int(version) or version < 1:
+    if not is_json_int(version) or version < 1:
         raise MalformedDocument(f"payload.version: must be an integer >= 1, not {version!r}")
     if version < floor:
         raise RollbackAttempt(
@@ -355,10 +367,6 @@ def _parse_expires(value: object, where: str) -> datetime:
 def _require_aware(now: datetime) -> None:
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be a timezone-aware datetime (use datetime.now(UTC))")
-
-
-def _is_int(value: object) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _show(moment: datetime) -> str:
