@@ -138,8 +138,9 @@ def rulebooks(root: Path | None = None, *, with_examples: bool = False) -> Ruleb
     loaded once while its files are unchanged."""
     from cybernorms.rules.catalog import default_rulebooks_dir
 
-    base = (root if root is not None else default_rulebooks_dir()).resolve()
-    key = ("rulebooks", str(base), with_examples, _fingerprint([base]))
+    base = root if root is not None else default_rulebooks_dir()
+    real = base.resolve()
+    key = ("rulebooks", str(real), with_examples, _fingerprint([real]))
     return _remember(key, lambda: load_rulebooks(base, with_examples=with_examples))
 
 
