@@ -125,25 +125,24 @@ def evaluate(
 
 
 def _runner(chosen: Setup, detail: Detail) -> Runner:
-    """How one incident is evaluated for ``detail``: the one place an engine is chosen."""
+    """How one incident is evaluated for ``detail``: the one place an engine is chosen.
+
+    Outcome codes come from the generated fast code (no trace, no facts read). Missing facts
+    are known only to the tracing code, which then runs without building JSON traces: on the
+    EuRepoC corpus every incident has an undetermined verdict, so running the fast code first
+    and tracing only those incidents costs more (0.91 s against 0.50 s for 1,643 incidents).
+    A bulk engine that reports missing facts would serve ``Detail.missing`` here."""
     engine = evaluator(chosen, json_traces=detail is Detail.trace)
-    if detail in (Detail.profiles, Detail.trace):
-        return engine.verdicts
-    labels = _labels(chosen)
-    if labels is None:  # a rule id in two packages: outcome rows could not name the package
+    labels = _labels(chosen) if detail is Detail.outcome else None
+    if labels is None:  # traces wanted, or a rule id in two packages (rows could not name it)
         return engine.verdicts
     outcomes = engine.outcomes
-    undetermined = Outcome.UNDETERMINED
 
     def fast(incident: Incident, as_of: dt.date | None) -> list[Verdict]:
-        rows = outcomes(incident, as_of)
-        if detail is Detail.missing and any(code == undetermined for *_, code in rows):
-            # Only undetermined verdicts have missing facts; only these incidents pay for them.
-            return engine.verdicts(incident, as_of)
         iid = incident.id
         return [
             Verdict(iid, labels[rule], rule, subject, basis, _OUTCOMES[code])
-            for basis, rule, subject, code in rows
+            for basis, rule, subject, code in outcomes(incident, as_of)
         ]
 
     return fast

@@ -23,8 +23,8 @@ class Detail(StrEnum):
     """How much of each verdict a caller will use; the engine does no more than that.
 
     ``outcome``: outcome codes only (counts, summaries): the generated fast code, no trace.
-    ``missing``: plus the missing facts of undetermined verdicts (tables): the fast code, and
-    the traced code only for the incidents with an undetermined verdict.
+    ``missing``: plus the missing facts of undetermined verdicts (tables): the tracing code,
+    without JSON traces (a bulk engine that reports missing facts can serve it).
     ``profiles``: plus the profile versions read (the JSON contract without ``trace``).
     ``trace``: plus the reasoning trace (JSON with trace, ``explain``).
     """
