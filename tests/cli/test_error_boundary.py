@@ -139,6 +139,21 @@ def test_an_unreadable_input_is_refused_not_a_bug(
     assert code == 1 and err.startswith(f"error: {tmp_path / 'no.yaml'}") and "Traceback" not in err
 
 
+def test_a_file_the_system_refuses_is_reported_as_such(
+    capsys: pytest.CaptureFixture[str],
+    incidents: Path,
+    state_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def denied(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", "secret.yaml")
+
+    monkeypatch.setattr(evaluating, "evaluate", denied)
+    code, _, err = run_main(capsys, *evaluate_args(incidents))
+    assert (code, err) == (1, "error: secret.yaml: Permission denied\n")
+    assert not state_home.exists()
+
+
 def test_the_installed_entry_point_behaves_the_same(incidents: Path) -> None:
     """Through a real process: the exit statuses a shell sees."""
     command = [sys.executable, "-c", "from cybernorms.cli.app import main; main()"]

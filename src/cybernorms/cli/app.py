@@ -24,7 +24,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from cybernorms import __version__
 from cybernorms.cli import agreement, analysis, evaluation
-from cybernorms.cli.boundary import debug_requested, report_bug, report_refusal
+from cybernorms.cli.boundary import debug_requested, report_bug, report_os_error, report_refusal
 from cybernorms.errors import CybernormsError
 
 # Families imported on first use: command name -> (module, its help line as ``--help`` lists
@@ -83,19 +83,6 @@ class RootCommand(TyperGroup):
         except Exception as exc:
             debug = debug_requested(bool(ctx.params.get("debug")))
             raise typer.Exit(report_bug(exc, debug=debug)) from exc
-
-
-def report_os_error(exc: OSError) -> int:
-    """A file that cannot be read or written is the environment's refusal, not a bug."""
-    import errno
-
-    from cybernorms.cli.terminal import printable
-
-    if exc.errno == errno.EPIPE:
-        raise exc  # typer ends quietly when the reader of a pipe went away
-    where = f"{exc.filename}: " if exc.filename is not None else ""
-    print(f"error: {printable(where)}{printable(exc.strerror or exc)}", file=sys.stderr)
-    return 1
 
 
 app = typer.Typer(

@@ -1,7 +1,8 @@
 """The CLI's one error boundary: no command ever ends in a traceback (issue 14).
 
 * A refusal (``CybernormsError``) prints ``refused (Reason): message``, or one
-  ``error: FILE:LINE:COL: message`` line per problem of a document or expression, and exits 1.
+  ``error: FILE:LINE:COL: message`` line per problem of a document or expression, and exits 1;
+  so does a file that cannot be read or written (``OSError``: the environment, not a bug).
 * A usage error is click's own (exit 2); Ctrl-C exits 130 without a word (typer does both).
 * Anything else is a bug: one line says so, names the exception type and the report file the
   traceback was written to (created 0600: a traceback can quote input), and the exit status
@@ -14,6 +15,7 @@ through ``terminal.printable``.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import sys
 import tempfile
@@ -49,6 +51,15 @@ def report_refusal(exc: CybernormsError) -> int:
     for line in refusal_lines(exc):
         print(line, file=sys.stderr)
     return REFUSED
+
+
+def report_os_error(exc: OSError) -> int:
+    """A file that cannot be read or written is the environment's refusal, not a bug."""
+    if exc.errno == errno.EPIPE:
+        raise exc  # typer ends quietly when the reader of a pipe went away
+    where = f"{exc.filename}: " if exc.filename is not None else ""
+    print(f"error: {printable(where)}{printable(exc.strerror or exc)}", file=sys.stderr)
+    return 1
 
 
 def report_bug(exc: BaseException, *, debug: bool) -> int:

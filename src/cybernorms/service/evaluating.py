@@ -103,7 +103,7 @@ def evaluator(chosen: Setup, *, json_traces: bool = False) -> Evaluator:
 # -- evaluation ----------------------------------------------------------------------------
 
 _OUTCOMES = tuple(Outcome)
-Runner = Callable[[Incident, "dt.date | None"], list[Verdict]]
+Runner = Callable[[Incident, dt.date | None], list[Verdict]]
 
 
 def evaluate(

@@ -13,8 +13,9 @@ import datetime as dt
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from cybernorms.ingest.files import incident_files, load_incidents
 from cybernorms.model.documents import DocumentError, Problem
@@ -125,7 +126,7 @@ def _fingerprint(paths: Iterable[Path]) -> _Fingerprint:
 def _remember(key: tuple[object, ...], load: Callable[[], T]) -> T:
     if key in _remembered:
         _remembered.move_to_end(key)
-        return _remembered[key]  # type: ignore[return-value]
+        return cast(T, _remembered[key])
     value = load()
     _remembered[key] = value
     while len(_remembered) > _KEEP:
@@ -153,7 +154,7 @@ def profile_files(paths: Sequence[Path]) -> list[Profile]:
         for f in files:
             try:
                 key = ("profiles", str(f.resolve()), _fingerprint([f]))
-                profiles.extend(_remember(key, lambda f=f: load_profiles(f)))  # type: ignore[misc]
+                profiles.extend(_remember(key, partial(load_profiles, f)))
             except DocumentError as exc:
                 problems.extend(exc.problems)
             except OSError as exc:
