@@ -9,28 +9,22 @@ its annotations removed.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import typer
-from rich.table import Table
 
-from cybernorms.agreement import QUESTIONS, Report, coded_incidents, compare
-from cybernorms.agreement.compare import Row
-from cybernorms.cli.evaluation import (
-    build_evaluator,
-    err,
-    fail,
-    load_books,
-    out,
-    parse_date,
-    progress_over,
-)
-from cybernorms.model.documents import DocumentError
+from cybernorms.cli.arguments import parse_date
+from cybernorms.cli.console import cell, err, out, plain, progress_over
+from cybernorms.service.formats import DATE_RULE
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from cybernorms.agreement import Report
 
 
 class AgreementFormat(StrEnum):
@@ -47,6 +41,8 @@ def _kappa(value: float | None) -> str:
 
 
 def _table(report: Report, title: str) -> Table:
+    from rich.table import Table
+
     table = Table(title=title)
     columns: tuple[tuple[str, Literal["left", "right"]], ...] = (
         ("question", "left"),
@@ -67,9 +63,9 @@ def _table(report: Report, title: str) -> Table:
     for r in report.rows:
         c = r.confusion
         table.add_row(
-            r.title,
-            r.rule,
-            r.basis,
+            cell(r.title),
+            cell(r.rule),
+            cell(r.basis),
             str(r.coded),
             f"{r.coder_yes}/{r.coded - r.coder_yes}",
             str(r.engine_yes),
@@ -115,42 +111,25 @@ def register(app: typer.Typer) -> None:
         rulebooks: Path | None = typer.Option(
             None, "--rulebooks", help="Rulebook directory (default: shipped)."
         ),
-        as_of: str | None = typer.Option(
-            None, "--as-of", help="Evaluation date YYYY-MM-DD (default: each incident's start)."
-        ),
+        as_of: str | None = typer.Option(None, "--as-of", help=DATE_RULE),
         output: AgreementFormat = typer.Option(
             AgreementFormat.table, "--format", "-f", help="table for people, json for scripts."
         ),
     ) -> None:
         """Compare engine verdicts with the EuRepoC coders' legal judgement (kappa, 2x2)."""
-        from cybernorms.ingest.eurepoc import import_eurepoc
+        from cybernorms.service import loading
+        from cybernorms.service.agreement import agreement as compare_with_coders
 
-        date: dt.date | None = parse_date(as_of)
+        date = parse_date(as_of)
         states = [p.upper() for p in position]
-        books = load_books(rulebooks, [])
-        rule_basis = {r.id: p.basis for p in books.packages for r in p.rules}
-        missing = sorted({q.rule for q in QUESTIONS} - rule_basis.keys())
-        if missing:
-            fail(
-                f"the rulebooks in {books.root} lack the rules compared here: "
-                + ", ".join(missing)
-                + " (package il-core)"
-            )
-        evaluator = build_evaluator(books, books.profiles, states)
-        if not csv_file.is_file():
-            fail(f"{csv_file}: no such file")
-        try:
-            result = import_eurepoc(csv_file)
-        except DocumentError as exc:
-            fail(exc.problems)
-        coded = coded_incidents(result.incidents)
-        report = compare(
-            progress_over(coded, "comparing"),
-            evaluator,
-            {q.rule: rule_basis[q.rule] for q in QUESTIONS},
-            states,
+        found = compare_with_coders(
+            loading.rulebooks(rulebooks),
+            csv_file,
+            positions=states,
             as_of=date,
+            progress=lambda incidents: progress_over(incidents, "comparing"),
         )
+        result, report = found.imported, found.report
         if output is AgreementFormat.json:
             doc = {
                 "file": str(csv_file),
@@ -162,22 +141,19 @@ def register(app: typer.Typer) -> None:
             sys.stdout.write("\n")
             return
         vocab = sum(sum(t.values()) for t in result.unknown_vocabulary.values())
-        err.print(
-            f"{csv_file}: {result.rows} rows, {len(result.incidents)} imported, "
+        err().print(
+            f"{cell(csv_file)}: {result.rows} rows, {len(result.incidents)} imported, "
             f"{len(result.rejected)} rejected, {vocab} unknown-vocabulary occurrences; "
             f"{report.incidents} incidents carry coder judgement",
             highlight=False,
         )
         for r in result.rejected[:5]:
-            err.out(f"  rejected {r}", highlight=False)
-        out.print(_table(report, f"Engine vs EuRepoC coders ({report.incidents} incidents)"))
-        out.print(
+            err().out(f"  rejected {plain(r)}", highlight=False)
+        out().print(_table(report, f"Engine vs EuRepoC coders ({report.incidents} incidents)"))
+        out().print(
             "Coded: incidents the coders judged on the question. Engine yes/no/undet.: over "
             "those. Agreement and kappa: on the incidents where both decided (n/a when "
             "undefined). Confusion: C = coders, E = engine, + yes, - no. Coders' judgement is "
             "compared, never used to decide.",
             style="dim",
         )
-
-
-__all__ = ["Row", "register"]

@@ -1,36 +1,28 @@
 """Subcommands that analyse rulebooks with the SMT solver: ``analyze`` and ``diff``.
 
-A thin shell over ``cybernorms.analysis``: load the rulebooks, run the queries, print the
-findings with their witness incidents. ``analyze`` exits 1 when a finding of severity error
-exists, so CI and a forum's tooling can refuse an ambiguous rulebook.
+Thin commands over ``cybernorms.service.analysing``: parse the options, run the analysis,
+print the findings with their witness incidents. ``analyze`` exits 1 when a finding of
+severity error exists, so CI and a forum's tooling can refuse an ambiguous rulebook. The
+solver loads when a command runs, not when ``--help`` is asked for.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
-from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from cybernorms.analysis.checks import Analysis, Options
-from cybernorms.analysis.counts import add_counts, disagreements
-from cybernorms.analysis.diff import DiffReport, diff_packages
-from cybernorms.analysis.encode import TranslationError
-from cybernorms.analysis.findings import Finding, Report
-from cybernorms.analysis.solve import Budget
-from cybernorms.cli.evaluation import InputFormat, fail, load_inputs
-from cybernorms.model.documents import DocumentError
-from cybernorms.model.profile import Profile
-from cybernorms.rules.catalog import Rulebooks, load_profiles, load_rulebooks
-from cybernorms.rules.package import Package, load_package
+from cybernorms.cli.arguments import fail
+from cybernorms.cli.console import cell, out, plain
+from cybernorms.service.formats import DATE_RULE, InputFormat
 
-out = Console(width=None if sys.stdout.isatty() else 200)
+if TYPE_CHECKING:
+    from cybernorms.analysis.diff import DiffReport
+    from cybernorms.analysis.findings import Finding, Report
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 
@@ -41,45 +33,16 @@ class Format(StrEnum):
     markdown = "markdown"
 
 
-def _books(rulebooks: Path | None) -> Rulebooks:
-    try:
-        return load_rulebooks(rulebooks, with_examples=False)
-    except DocumentError as exc:
-        fail(exc.problems)
-
-
-def _profiles(books: Rulebooks, specs: Sequence[str]) -> list[Profile]:
-    """The rulebooks' profiles, with ``ISO3=FILE`` replacing that state's versions."""
-    profiles = list(books.profiles)
+def _profile_files(specs: list[str]) -> dict[str, Path]:
+    """``ISO3=FILE`` options as a mapping."""
+    files: dict[str, Path] = {}
     for spec in specs:
         state, sep, file = spec.partition("=")
         state = state.strip().upper()
         if not sep or len(state) != 3 or not file:
             fail(f"--profile {spec!r}: expected ISO3=FILE")
-        try:
-            loaded = load_profiles(file)
-        except DocumentError as exc:
-            fail(exc.problems)
-        except OSError as exc:
-            fail(f"--profile {spec!r}: {exc}")
-        wrong = [p.state for p in loaded if p.state != state]
-        if wrong:
-            fail(f"--profile {spec!r}: the file holds profiles of {', '.join(wrong)}")
-        profiles = [p for p in profiles if p.state != state] + loaded
-    return profiles
-
-
-def _witness_text(f: Finding) -> str:
-    if f.witness is None:
-        return f"({f.proof})" if f.proof == "unsat" else ""
-    data = f.witness.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
-    data.pop("id", None)
-    claims = "; ".join(
-        f"{c.version + ' ' if c.version else ''}{c.rule}[{c.subject or 'null'}]"
-        f"@{c.basis} = {c.outcome}"
-        for c in f.expect
-    )
-    return json.dumps(data, separators=(",", ":")) + "\n=> " + claims
+        files[state] = Path(file)
+    return files
 
 
 def _message(f: Finding) -> str:
@@ -87,16 +50,23 @@ def _message(f: Finding) -> str:
 
 
 def _print_findings(findings: list[Finding], fmt: Format, title: str) -> None:
+    from rich.table import Table
+
+    from cybernorms.service.analysing import witness_text
+
+    console = out()
     if fmt is Format.markdown:
-        out.out("| severity | kind | scope | rules | finding | witness |", highlight=False)
-        out.out("|---|---|---|---|---|---|", highlight=False)
+        console.out("| severity | kind | scope | rules | finding | witness |", highlight=False)
+        console.out("|---|---|---|---|---|---|", highlight=False)
         for f in findings:
-            witness = _witness_text(f).replace("\n", " ").replace("|", "\\|")
+            witness = witness_text(f).replace("\n", " ").replace("|", "\\|")
             witness = f"`{witness}`" if witness else ""
             message = _message(f).replace("|", "\\|")
-            out.out(
-                f"| {f.severity} | {f.kind} | {f.scope} | {', '.join(f.rules)} | "
-                f"{message} | {witness} |",
+            console.out(
+                plain(
+                    f"| {f.severity} | {f.kind} | {f.scope} | {', '.join(f.rules)} | "
+                    f"{message} | {witness} |"
+                ),
                 highlight=False,
             )
         return
@@ -105,24 +75,24 @@ def _print_findings(findings: list[Finding], fmt: Format, title: str) -> None:
         table.add_column(col, overflow="fold")
     for f in findings:
         table.add_row(
-            f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/]",
-            f.kind,
-            f.scope,
-            ", ".join(f.rules),
-            _message(f),
-            _witness_text(f),
+            f"[{SEVERITY_STYLE[f.severity]}]{cell(f.severity)}[/]",
+            cell(f.kind),
+            cell(f.scope),
+            cell(", ".join(f.rules)),
+            cell(_message(f)),
+            cell(witness_text(f), newlines=True),
         )
-    out.print(table)
+    console.print(table)
 
 
 def _print_report(report: Report, fmt: Format) -> None:
     if fmt is Format.json:
-        out.out(json.dumps(report.to_json(), indent=2, ensure_ascii=False), highlight=False)
+        out().out(json.dumps(report.to_json(), indent=2, ensure_ascii=False), highlight=False)
         return
     findings = report.sorted()
     _print_findings(findings, fmt, "Findings")
     errors = sum(f.severity == "error" for f in findings)
-    out.out(
+    out().out(
         f"\n{len(findings)} findings ({errors} errors); {report.solver_calls} solver calls in "
         f"{report.seconds:.2f} s",
         highlight=False,
@@ -130,43 +100,29 @@ def _print_report(report: Report, fmt: Format) -> None:
 
 
 def _print_diff(report: DiffReport, fmt: Format) -> None:
+    from rich.table import Table
+
+    console = out()
     if fmt is Format.json:
-        out.out(json.dumps(report.to_json(), indent=2, ensure_ascii=False), highlight=False)
+        console.out(json.dumps(report.to_json(), indent=2, ensure_ascii=False), highlight=False)
         return
     findings = [f for r in report.rules for f in r.findings]
     if fmt is Format.markdown:
-        out.out(f"Diff {report.old} -> {report.new}\n", highlight=False)
-        out.out("| rule | status |\n|---|---|", highlight=False)
+        console.out(plain(f"Diff {report.old} -> {report.new}\n", newlines=True), highlight=False)
+        console.out("| rule | status |\n|---|---|", highlight=False)
         for r in report.rules:
-            out.out(f"| {r.rule} | {r.status} |", highlight=False)
-        out.out("", highlight=False)
+            console.out(plain(f"| {r.rule} | {r.status} |"), highlight=False)
+        console.out("", highlight=False)
     else:
-        table = Table(title=f"{report.old} -> {report.new}")
+        table = Table(title=cell(f"{report.old} -> {report.new}"))
         table.add_column("rule")
         table.add_column("status")
         for r in report.rules:
-            table.add_row(r.rule, r.status)
-        out.print(table)
+            table.add_row(cell(r.rule), cell(r.status))
+        console.print(table)
     if findings:
         _print_findings(findings, fmt, "Witnesses")
-    out.out(f"\n{report.solver_calls} solver calls in {report.seconds:.2f} s", highlight=False)
-
-
-def _package_file(path: Path) -> Path:
-    return path / "package.yaml" if path.is_dir() else path
-
-
-def error_findings(books: Rulebooks) -> list[str]:
-    """The analyses' findings of severity error, one line each with its witness: what
-    ``cybernorms check`` refuses a rulebook for (a conflict, a gap, a rule that cannot be
-    decided), next to its failing examples."""
-    report = Analysis(books.packages, books.positions, books.profiles, Options()).run()
-    return [
-        f"analysis: {f.kind} ({f.scope}): {f.message}"
-        + (f"; witness: {_witness_text(f).replace(chr(10), ' ')}" if f.witness else "")
-        for f in report.sorted()
-        if f.severity == "error"
-    ]
+    console.out(f"\n{report.solver_calls} solver calls in {report.seconds:.2f} s", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -184,9 +140,7 @@ def register(app: typer.Typer) -> None:
         free_profiles: bool = typer.Option(
             False, "--free-profiles", help="Let every state publish any parameters."
         ),
-        as_of: dt.datetime = typer.Option(
-            None, "--as-of", formats=["%Y-%m-%d"], help="Evaluation date (default: today)."
-        ),
+        as_of: dt.datetime = typer.Option(None, "--as-of", formats=["%Y-%m-%d"], help=DATE_RULE),
         bound: int = typer.Option(3, "--bound", min=1, max=8, help="Slots per list of facts."),
         timeout_ms: int = typer.Option(10_000, "--timeout-ms", min=1, help="Budget per query."),
         fmt: Format = typer.Option(Format.table, "--format", help="table, json or markdown."),
@@ -201,29 +155,21 @@ def register(app: typer.Typer) -> None:
 
         Exits 1 when a finding of severity error exists.
         """
-        books = _books(rulebooks)
-        profiles = _profiles(books, profile)
-        known = {p.id for p in books.packages} | {p.state.lower() for p in books.positions}
-        unknown = [t for t in targets or [] if t.lower() not in known]
-        if unknown:
-            fail(
-                f"unknown package or position: {', '.join(unknown)} "
-                f"(known: {', '.join(sorted(known))})"
-            )
-        options = Options(
-            bound=bound,
-            budget=Budget(timeout_ms=timeout_ms),
+        from cybernorms.cli.evaluation import load_inputs
+        from cybernorms.service import analysing, loading
+
+        books = loading.rulebooks(rulebooks)
+        profiles = loading.profiles_replacing(books.profiles, _profile_files(profile))
+        report = analysing.analyse(
+            books,
+            targets or [],
+            profiles=profiles,
             free_profiles=free_profiles,
             as_of=as_of.date() if as_of else None,
+            bound=bound,
+            timeout_ms=timeout_ms,
+            incidents=load_inputs(incidents, InputFormat.auto).incidents if incidents else (),
         )
-        try:
-            report = Analysis(books.packages, books.positions, profiles, options).run(targets or [])
-        except TranslationError as exc:
-            fail(f"cannot translate a rule into SMT: {exc}")
-        if incidents:
-            loaded = load_inputs(incidents, InputFormat.auto)
-            counts = disagreements(books.packages, books.positions, profiles, loaded)
-            add_counts(report.findings, counts, len(loaded))
         _print_report(report, fmt)
         if report.has_errors:
             raise typer.Exit(1)
@@ -239,37 +185,9 @@ def register(app: typer.Typer) -> None:
         timeout_ms: int = typer.Option(10_000, "--timeout-ms", min=1, help="Budget per query."),
     ) -> None:
         """Per rule: is the new criterion equivalent, stricter, looser or incomparable?"""
-        books = _books(rulebooks)
-        try:
-            before = load_package(_package_file(old), books.packages)
-            after = load_package(_package_file(new), books.packages)
-        except DocumentError as exc:
-            fail(exc.problems)
-        except OSError as exc:
-            fail(str(exc))
-        if before.id != after.id:
-            fail(f"OLD is package {before.id!r}, NEW is {after.id!r}: diff compares versions")
-        others = _required(books.packages, [*before.requires, *after.requires])
-        try:
-            report = diff_packages(
-                before, after, others, books.profiles, Options(budget=Budget(timeout_ms))
-            )
-        except TranslationError as exc:
-            fail(f"cannot translate a rule into SMT: {exc}")
+        from cybernorms.service import analysing, loading
+
+        report = analysing.diff(loading.rulebooks(rulebooks), old, new, timeout_ms=timeout_ms)
         _print_diff(report, fmt)
         if any(f.severity == "error" for r in report.rules for f in r.findings):
             raise typer.Exit(1)
-
-
-def _required(packages: Sequence[Package], names: Sequence[str]) -> list[Package]:
-    """The packages named and those they require, in load order."""
-    by_id = {p.id: p for p in packages}
-    wanted: set[str] = set()
-    todo = list(names)
-    while todo:
-        name = todo.pop()
-        if name in wanted or name not in by_id:
-            continue
-        wanted.add(name)
-        todo += list(by_id[name].requires)
-    return [p for p in packages if p.id in wanted]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
@@ -26,11 +27,24 @@ EXAMPLES_SUFFIX = ".examples.yaml"
 
 
 def default_rulebooks_dir() -> Path:
-    """``$CYBERNORMS_RULEBOOKS``, else the ``rulebooks/`` directory of this checkout."""
+    """``$CYBERNORMS_RULEBOOKS``, else the rulebooks shipped inside the package.
+
+    Why package data: an installed wheel has no checkout around it; the shipped rulebooks
+    travel in ``cybernorms/rulebooks/`` (the checkout's top-level ``rulebooks`` is a link to
+    it, so the README's paths still work)."""
     env = os.environ.get("CYBERNORMS_RULEBOOKS")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[3] / "rulebooks"
+    shipped = resources.files("cybernorms").joinpath("rulebooks")
+    if not isinstance(shipped, Path):  # a zipped install: the loader reads directories
+        raise DocumentError(
+            [
+                Problem(
+                    str(shipped), "shipped rulebooks are not a directory; set CYBERNORMS_RULEBOOKS"
+                )
+            ]
+        )
+    return shipped
 
 
 class Expectation(BaseModel):

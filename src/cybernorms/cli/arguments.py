@@ -1,0 +1,25 @@
+"""Turning command-line text into values, and refusing what does not parse.
+
+``fail`` is the CLI's one way to refuse: it raises ``BadRequest``, and the error boundary of
+``cybernorms.cli.app`` prints it (``refused (BadRequest): ...``) and exits 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import NoReturn
+
+from cybernorms.service.errors import BadRequest
+
+
+def fail(message: str) -> NoReturn:
+    raise BadRequest(message)
+
+
+def parse_date(text: str | None, option: str = "--as-of") -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        fail(f"{option}: {text!r} is not a date (YYYY-MM-DD)")

@@ -1,0 +1,84 @@
+"""Explaining one verdict: its incident re-evaluated with the reasoning trace.
+
+Why on demand: a bulk run keeps outcome codes only (``Detail.outcome``); the trace of the
+verdicts a person looks at is rebuilt here, for one incident and only the packages its rule
+reaches, with the same engine and the same date rule (``formats.DATE_RULE``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cybernorms.model.facts import Incident
+from cybernorms.model.profile import Profile
+from cybernorms.model.verdict import Verdict
+from cybernorms.rules.catalog import Rulebooks
+from cybernorms.rules.package import Rule
+from cybernorms.service.errors import UnknownName
+from cybernorms.service.evaluating import Setup, evaluate, setup
+from cybernorms.service.formats import Detail
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """A verdict with its trace, and the rule as it was read under the verdict's basis."""
+
+    verdict: Verdict
+    rule: Rule
+
+
+def explain(
+    books: Rulebooks,
+    incident: Incident,
+    rule: str,
+    *,
+    subject: str | None = None,
+    positions: Sequence[str] = (),
+    profiles: Sequence[Profile] | None = None,
+    as_of: dt.date | None,
+) -> list[Explanation]:
+    """The verdicts of ``rule`` on ``incident`` with traces: every subject's, or ``subject``'s;
+    under a position when ``positions`` are given (the first verdict whose basis is one),
+    else every basis. Refuses (``UnknownName``) a rule, or subject, without a verdict."""
+    states = [s.upper() for s in positions]
+    owner = _owner(books, rule)
+    context = setup(books, packages=[owner], positions=states, profiles=profiles)
+    verdicts = [
+        v for v in evaluate(context, [incident], as_of=as_of, detail=Detail.trace) if v.rule == rule
+    ]
+    if subject is not None:
+        verdicts = [v for v in verdicts if (v.subject or "") == subject.upper()]
+        if not verdicts:
+            raise UnknownName(
+                f"rule {rule} has no verdict for subject {subject.upper()} on {incident.id}"
+            )
+    if states:
+        under = next((v for v in verdicts if v.basis.startswith("position:")), None)
+        verdicts = [under] if under is not None else verdicts
+    return [Explanation(v, _rule_under(context, v)) for v in verdicts]
+
+
+def _owner(books: Rulebooks, rule: str) -> str:
+    """The package a rule belongs to (a position's added rule: the package it reads)."""
+    for p in books.packages:
+        if any(r.id == rule for r in p.rules):
+            return p.id
+    for pos in books.positions:
+        if any(r.id == rule for r in pos.added):
+            return pos.package
+    raise UnknownName(f"no rule {rule!r} in the loaded packages")
+
+
+def _rule_under(context: Setup, verdict: Verdict) -> Rule:
+    """The rule as the verdict's basis reads it: a position's override or added rule, else
+    the package's own."""
+    for pos in context.positions:
+        if verdict.basis == pos.basis:
+            if verdict.rule in pos.overrides:
+                return pos.overrides[verdict.rule]
+            added = next((r for r in pos.added if r.id == verdict.rule), None)
+            if added is not None:
+                return added
+    return next(r for p in context.packages for r in p.rules if r.id == verdict.rule)
