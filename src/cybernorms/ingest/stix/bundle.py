@@ -79,8 +79,8 @@ class Bundle:
 
 def read_json(source: Path | str | Mapping[str, Any]) -> tuple[str, Any]:
     """The bundle as plain JSON data, and a name for it in messages."""
-    if isinstance(source, Mapping):
-        return "<bundle>", dict(source)
+    if not isinstance(source, str | Path):  # parsed JSON handed over (checked by the caller)
+        return "<bundle>", dict(source) if isinstance(source, Mapping) else source
     path = Path(source)
     name = str(path)
     try:

@@ -250,11 +250,7 @@ def _dates(inc: _Incident, obj: Any | None) -> None:
             continue
         inc.data[fact] = value.date()
         inc.keep(fact, obj, prop, value)
-    start, end = inc.data.get("start_date"), inc.data.get("end_date")
-    if start is not None and end is not None and end < start:
-        del inc.data["end_date"]
-        inc.notes.append(f"last_seen {end} is before first_seen {start}: end_date left unknown")
-        inc.unknown_because("end_date", "last_seen is before first_seen in the bundle")
+    # stix2 refuses a last_seen before first_seen (bundle.py), so the dates are in order.
 
 
 def _sources(inc: _Incident, root: Any, graph: _Graph) -> None:
