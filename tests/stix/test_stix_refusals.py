@@ -109,3 +109,23 @@ def test_custom_objects_and_properties_are_accepted_and_ignored() -> None:
     result = read_bundle(bundle(custom, campaign))
     assert [i.name for i in result.incidents] == ["c"]
     assert [(o.type, o.reason) for o in result.ignored] == [("x-acme-thing", "custom object type")]
+
+
+def test_reference_data_that_is_not_there_is_refused(tmp_path: Path) -> None:
+    from cybernorms.ingest.stix import References
+
+    with pytest.raises(StixError, match="cannot read"):
+        References.load(misp_galaxy=tmp_path)
+    with pytest.raises(StixError, match="no ATT&CK data"):
+        References.load(mitre_attack=tmp_path)
+    (tmp_path / "threat-actor.json").write_text("[]")
+    with pytest.raises(StixError, match="not a MISP galaxy cluster file"):
+        References.load(misp_galaxy=tmp_path)
+
+
+def test_front_ends_can_tell_a_bundle_from_an_incident_file() -> None:
+    from cybernorms.ingest.stix import is_stix_bundle
+
+    assert is_stix_bundle(bundle(obj("campaign", 1, name="c")))
+    assert not is_stix_bundle({"id": "eurepoc:1", "name": "an incident"})
+    assert not is_stix_bundle([])
