@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
 import pytest
 from bundles import bundle, obj, rel, sid
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cybernorms.errors import CybernormsError
 from cybernorms.ingest.stix import StixError, read_bundle
@@ -129,3 +132,22 @@ def test_front_ends_can_tell_a_bundle_from_an_incident_file() -> None:
     assert is_stix_bundle(bundle(obj("campaign", 1, name="c")))
     assert not is_stix_bundle({"id": "eurepoc:1", "name": "an incident"})
     assert not is_stix_bundle([])
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20)
+    | st.sampled_from(["2.1", "campaign", "relationship", "2020-01-01T00:00:00Z", sid("campaign", 1)]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["type", "id", "spec_version", "name", "created", "modified",
+                         "first_seen", "source_ref", "target_ref", "relationship_type",
+                         "object_refs", "sectors", "x_a"]), inner, max_size=6),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_JSON, max_size=3), st.booleans())
+def test_any_json_is_accepted_or_refused_with_a_named_reason(objects: list[Any], valid_first: bool) -> None:
+    prefix = [obj("campaign", 7, name="c")] if valid_first else []
+    with contextlib.suppress(CybernormsError):  # a refusal is fine; anything else is a bug
+        read_bundle(bundle(*prefix, *objects))
