@@ -78,10 +78,16 @@ class _Incident:
         self.notes: list[str] = []
 
     def keep(self, path: str, obj: Any, field: str, value: object) -> None:
-        """Record the STIX object and property a fact (or its evidence) came from."""
-        obj_id = str(obj["id"]) if not isinstance(obj, str) else obj
-        self.provenance[path] = SourceValue(source=obj_id, field=field, value=_text(value))
-        self.used.add(obj_id)
+        """Record the STIX object(s) and property a fact (or its evidence) came from.
+
+        ``obj`` is a STIX object or a list of them: a fact several objects gave (two actors'
+        names) keeps all their ids, comma-separated, as schema v1 has one source per fact.
+        """
+        objs = obj if isinstance(obj, list) else [obj]
+        ids = [str(o["id"]) for o in objs]
+        self.provenance[path] = SourceValue(source=", ".join(ids), field=field,
+                                            value=_text(value))
+        self.used.update(ids)
 
     def unknown_because(self, fact: str, reason: str) -> None:
         self.unknown.setdefault(fact, reason)
@@ -274,7 +280,7 @@ def _initiator(inc: _Incident, first: list[Any], chain: list[tuple[int, Any]], g
         return
     names = [str(a["name"]) for a in first if a.get("name")]
     inc.data.setdefault("initiator", {})["name"] = "; ".join(names)
-    inc.keep("initiator.name", first[0], "name", "; ".join(names))
+    inc.keep("initiator.name", first, "name", "; ".join(names))
     _initiator_category(inc, first, chain)
     _initiator_country(inc, chain, graph, refs)
 
@@ -439,6 +445,9 @@ def _targets(inc: _Incident, subjects: list[Any], graph: _Graph, refs: Reference
                 targets.extend(_identity_targets(inc, rel, target, len(targets), graph, refs))
     if targets:
         inc.data["targets"] = targets
+        links = [graph.objects[inc.provenance[f"targets[{i}]"].source] for i in range(len(targets))]
+        unique = list({str(o["id"]): o for o in links}.values())
+        inc.keep("targets", unique, "target_ref", ", ".join(str(o["target_ref"]) for o in unique))
     else:
         inc.unknown_because("targets", "no targets relationship to an identity or location "
                             "(absence in a bundle is not absence of victims)")
@@ -511,9 +520,9 @@ def _effects(inc: _Incident, subjects: list[Any], graph: _Graph, refs: Reference
                  "effects.physical", "effects.ransomware", "context.supply_chain"):
         found = sorted(set(evidence.get(fact, [])))
         if found:
-            ids = ", ".join(sorted({i for i, _ in found}))
-            inc.keep(fact, ids, "uses attack-pattern (ATT&CK)", "; ".join(t for _, t in found))
-            inc.used.update(i for i, _ in found)
+            patterns = [graph.objects[i] for i in sorted({i for i, _ in found})]
+            labels = "; ".join(t for _, t in found)
+            inc.keep(fact, patterns, "uses attack-pattern (ATT&CK)", labels)
             inc.unknown_because(fact, vocab.WHY_EVIDENCE_ONLY[fact])
         else:
             inc.unknown_because(fact, "no ATT&CK technique in the bundle bears on it")
