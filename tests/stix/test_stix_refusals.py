@@ -151,3 +151,14 @@ def test_any_json_is_accepted_or_refused_with_a_named_reason(objects: list[Any],
     prefix = [obj("campaign", 7, name="c")] if valid_first else []
     with contextlib.suppress(CybernormsError):  # a refusal is fine; anything else is a bug
         read_bundle(bundle(*prefix, *objects))
+
+
+def test_a_refusal_is_one_document_problem_for_front_ends_that_collect_them() -> None:
+    from cybernorms.model.documents import DocumentError
+
+    campaign = obj("campaign", 1, name="c") | {"spec_version": "2.0"}
+    error = refusal(bundle(campaign))
+    assert isinstance(error, DocumentError)
+    (problem,) = error.problems
+    assert problem.where == f"<bundle>: {campaign['id']}"
+    assert problem.message.startswith("spec_version: ")

@@ -27,8 +27,9 @@ from typing import Any
 import stix2
 import stix2.exceptions
 
-from cybernorms.errors import CybernormsError, LimitExceeded
+from cybernorms.errors import LimitExceeded
 from cybernorms.limits import LIMITS
+from cybernorms.model.documents import DocumentError, Problem
 
 # STIX 2.1 section 3.1 (type names) and 2.9 (identifiers).
 _TYPE = re.compile(r"^[a-z0-9][a-z0-9-]{1,248}[a-z0-9]$")
@@ -46,8 +47,12 @@ SCO_TYPES = frozenset(
 )
 
 
-class StixError(CybernormsError):
-    """A bundle that cannot be read; the message names the source, the object and the field."""
+class StixError(DocumentError):
+    """A bundle that cannot be read; the message names the source, the object and the field.
+
+    A ``DocumentError`` (one ``Problem``), so front ends that collect the problems of many
+    input files report a refused bundle beside the others without a case of their own.
+    """
 
     def __init__(self, source: str, reason: str, *, object_id: str | None = None,
                  field: str | None = None) -> None:
@@ -55,12 +60,8 @@ class StixError(CybernormsError):
         self.object_id = object_id
         self.field = field
         self.reason = reason
-        where = source
-        if object_id:
-            where += f": {object_id}"
-        if field:
-            where += f": {field}"
-        super().__init__(f"{where}: {reason}")
+        where = f"{source}: {object_id}" if object_id else source
+        super().__init__([Problem(where, f"{field}: {reason}" if field else reason)])
 
 
 @dataclass
