@@ -188,3 +188,25 @@ def test_revoked_campaigns_make_no_incident() -> None:
 
 def test_unknown_is_not_absent_targets() -> None:
     assert only().targets is None
+
+
+def test_a_report_on_a_campaign_adds_its_urls_to_the_sources() -> None:
+    report = obj("report", 8, name="R", published="2022-03-02T00:00:00Z",
+                 object_refs=[CAMPAIGN["id"]],
+                 external_references=[{"source_name": "vendor", "url": "https://example.org/v"}])
+    incident = only(report)
+    assert incident.sources == ["https://example.org/r", "https://example.org/v"]
+
+
+def test_a_report_of_threat_actors_takes_the_actor_no_other_is_attributed_to() -> None:
+    front = obj("threat-actor", 2, name="Front", threat_actor_types=["activist"])
+    boss = obj("threat-actor", 4, name="Boss", threat_actor_types=["nation-state"])
+    report = obj("report", 8, name="R", published="2022-03-02T00:00:00Z",
+                 object_refs=[front["id"], boss["id"]])
+    result = read_bundle(bundle(front, boss, report, rel(3, "attributed-to", front, boss)))
+    (incident,) = result.incidents
+    assert incident.id == "stix:" + report["id"]
+    assert incident.initiator.name == "Front"
+    assert incident.initiator.category == "non_state_group"
+    assert incident.start_date is None  # the actor has no first_seen; published is not a date of the operation
+    assert "report" in result.grouping
