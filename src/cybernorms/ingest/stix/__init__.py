@@ -3,9 +3,11 @@
 ``read_bundle(path_or_dict, references=...)`` parses a bundle with the ``stix2`` library,
 refuses an invalid one with a ``StixError`` naming the object id and field, and maps the
 objects that describe an operation onto incidents, each fact keeping the STIX object id it came
-from as its source (``Incident.provenance``) for the traces. ``mapping`` says which objects make
-an incident and why; ``vocab`` holds the vocabulary tables; ``references`` reads the MISP
-galaxies and ATT&CK from paths the caller gives. ``docs/stix.md`` is the mapping table.
+from as its source (``Incident.provenance``) for the traces. Modules: ``bundle`` (parsing and
+refusals), ``mapping`` (which objects make an incident), ``parties`` (initiator, attribution),
+``targets``, ``effects`` (ATT&CK evidence), ``draft`` (facts with their sources), ``vocab``
+(vocabulary tables), ``references`` (MISP galaxies and ATT&CK, read from paths the caller
+gives), ``report`` (the import report). ``docs/stix.md`` is the mapping table.
 """
 
 from __future__ import annotations
