@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from bundles import bundle, obj, rel
+from stix_bundles import bundle, obj, rel
 
 from cybernorms.ingest.stix import References, StixError, read_bundle
 

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bundles import bundle, obj, rel, sid
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from stix_bundles import bundle, obj, rel, sid
 
 from cybernorms.errors import CybernormsError
 from cybernorms.ingest.stix import StixError, read_bundle

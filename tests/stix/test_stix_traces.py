@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from bundles import bundle, obj, rel
+from stix_bundles import bundle, obj, rel
 
 from cybernorms.engine import Evaluator
 from cybernorms.ingest.stix import read_bundle
