@@ -156,9 +156,9 @@ STATE_HINTS: Final[dict[str, frozenset[str]]] = {
     "roles": frozenset({"sponsor", "director"}),
 }
 
-# identity_class values that name a government (open vocabulary: STIX's own list has none,
-# producers such as MISP exports use this word). An actor attributed to a government
-# identity is that state's organ: attribution.level direct.
+# identity_class values that name a government. STIX's identity-class-ov has none, but it is
+# an open vocabulary and a producer may say so. An actor attributed to a government identity
+# is that state's organ: attribution.level direct.
 GOVERNMENT_CLASSES: Final = frozenset({"government"})
 
 # ATT&CK tactics (kill chain phase names) whose techniques show that an effect was sought:
