@@ -73,7 +73,7 @@ def test_apt1_report_is_one_incident_with_the_facts_the_objects_say(
     assert apt1.initiator.category is None  # nation-state: organ or directed group
     assert apt1.initiator.country == "CHN"  # MISP galaxy "country": "CN"
     assert apt1.attribution.state == "CHN"
-    assert apt1.attribution.level == "indirect"  # a suspected sponsor, not an organ
+    assert apt1.attribution.level is None  # a suspected sponsor names no legal link
     assert apt1.attribution.basis is None
     assert apt1.targets is None  # the bundle has no targets relationship
     assert apt1.effects.model_dump() == apt1.effects.model_construct().model_dump()

@@ -14,9 +14,10 @@ operation: it is accepted with no incident, and the report says so.
 
 What a STIX relationship can and cannot say: ``attributed-to`` links actors, it does not say who
 attributed nor by which legal link. So ``attribution.level`` is only set from data that names
-the link (an identity of class ``government``: direct; a MISP suspected state sponsor:
-indirect), never from the relationship alone; ``nation-state`` types and ``government``
-resource levels are kept as the fact's source while the fact stays unknown.
+the link (an identity of class ``government``: direct), never from the relationship alone;
+a MISP suspected state sponsor sets ``attribution.state`` only; ``nation-state`` types,
+``government`` resource levels and suspected sponsors are kept as the level's source while the
+level stays unknown.
 """
 
 from __future__ import annotations

@@ -164,10 +164,15 @@ def _sponsor(inc: Draft, chain: list[tuple[int, Any]], refs: References,
     actor, cluster, code = found[0]
     confidence = f" (attribution-confidence {cluster.confidence})" if cluster.confidence else ""
     field = f"misp-galaxy threat-actor {cluster.value!r}: cfr-suspected-state-sponsor"
+    # A suspected sponsor names the state the operation is attributed to, but not the legal
+    # link (organ, direction, knowing support): deciding `indirect` on a suspicion would be a
+    # decision on a proxy, so the level stays unknown and keeps the suspicion as its source.
     attribution["state"] = code
-    attribution["level"] = "indirect"
     inc.keep("attribution.state", actor, field, cluster.sponsor + confidence)
     inc.keep("attribution.level", actor, field, cluster.sponsor + confidence)
+    inc.unknown_because("attribution.level", "a suspected state sponsor does not say whether "
+                        "the state's organs acted (direct) or it directed or supported others "
+                        "(indirect)")
 
 
 def _state_hint(chain: list[tuple[int, Any]]) -> tuple[Any, str, str] | None:
