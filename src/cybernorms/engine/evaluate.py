@@ -40,7 +40,8 @@ from cybernorms.model.verdict import JsonCache, Outcome, Verdict
 from cybernorms.rules.package import Package, Position, Rule
 from cybernorms.semantics import lenses
 from cybernorms.semantics.decision import NO_SUBJECT, expand
-from cybernorms.semantics.nodes import Scope, evaluate as evaluate_node
+from cybernorms.semantics.nodes import Scope
+from cybernorms.semantics.nodes import evaluate as evaluate_node
 
 RuleKey = tuple[str, str]
 _NO_SUBJECT = int(NO_SUBJECT)
