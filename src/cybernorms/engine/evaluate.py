@@ -37,6 +37,7 @@ from cybernorms.engine.reference import Concrete, PythonSubjects, subject_value
 from cybernorms.model.facts import Incident
 from cybernorms.model.profile import Profile, ProfileParameters
 from cybernorms.model.verdict import JsonCache, Outcome, Verdict
+from cybernorms.rules import ir
 from cybernorms.rules.package import Package, Position, Rule
 from cybernorms.semantics import lenses
 from cybernorms.semantics.decision import NO_SUBJECT, expand
@@ -45,6 +46,8 @@ from cybernorms.semantics.nodes import evaluate as evaluate_node
 
 RuleKey = tuple[str, str]
 _NO_SUBJECT = int(NO_SUBJECT)
+# The evaluation date handed to rules none of which reads it (never visible in any output).
+_UNREAD = dt.date.min
 
 
 @dataclass(frozen=True, eq=False)
@@ -82,10 +85,6 @@ def subjects_of(value: Any, is_list: bool) -> tuple[tuple[str | None, bool], ...
     return found
 
 
-def _today(as_of: dt.date | None) -> dt.date:
-    return as_of if as_of is not None else dt.date.today()
-
-
 class Evaluator:
     """Packages, profiles and positions compiled once, for many incidents."""
 
@@ -111,6 +110,18 @@ class Evaluator:
         self.book = profiles if isinstance(profiles, ProfileBook) else ProfileBook(profiles)
         self._parties = {p.id: p.parties for p in packages}
         base = {r.key: r for p in packages for r in p.rules}
+        # Whether any criterion reads the evaluation date: if none does, a call without one
+        # need not ask the clock (``date.today()`` cost as much as deciding a rule).
+        self._reads_today = any(
+            isinstance(n, ir.AsOf)
+            for r in (
+                *base.values(),
+                *(r for pos in positions for r in pos.added),
+                *(r for pos in positions for r in pos.overrides.values()),
+            )
+            for root in (r.applies, r.violated, r.subject)
+            for n in ir.walk(root)
+        )
         self._lenses = [self._compiled(None, base, tuple(base))]
         for position in positions:
             if position.package not in self.packages:
@@ -171,6 +182,14 @@ class Evaluator:
             compile_traced(rules, self._parties, with_json=self.json_traces),
         )
 
+    def _today(self, as_of: dt.date | None) -> dt.date:
+        """The evaluation date: ``as_of``, else today's date, read now (and only when some
+        criterion reads ``as_of``: otherwise no evaluation can see it, and a fixed stand-in
+        is passed)."""
+        if as_of is not None:
+            return as_of
+        return dt.date.today() if self._reads_today else _UNREAD
+
     # -- profile resolution --------------------------------------------------------------
     def _resolvers(
         self, on: dt.date | None
@@ -214,7 +233,7 @@ class Evaluator:
         (the latest version when it has none) and ``as_of`` is today's date, read at this
         call."""
         on = as_of or incident.start_date
-        today = _today(as_of)
+        today = self._today(as_of)
         resolvers = self._resolvers(on)
         fast_profs = self._params(on)
         out: list[Verdict] = []
@@ -280,7 +299,7 @@ class Evaluator:
         ``as_of`` as for ``verdicts``.
         """
         on = as_of or incident.start_date
-        today = _today(as_of)
+        today = self._today(as_of)
         profs = self._params(on)
         out: list[tuple[str, str, str | None, int]] = []
         append = out.append
