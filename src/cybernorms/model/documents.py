@@ -259,8 +259,9 @@ def parse_text(text: str, source: str, limits: Limits = LIMITS) -> Document:
             "document_bytes", limits.document_bytes, source, f"the document has {size} bytes"
         )
     doc = Document(source, None, lines=text.splitlines())
-    loader = yaml.SafeLoader(io.StringIO(text))
+    loader: yaml.SafeLoader | None = None
     try:
+        loader = yaml.SafeLoader(io.StringIO(text))  # a stream: characters checked as read
         doc.value = _Builder(loader, doc, limits).build()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -268,12 +269,14 @@ def parse_text(text: str, source: str, limits: Limits = LIMITS) -> Document:
         raise DocumentError([Problem(where, f"malformed YAML/JSON: {exc.problem}")]) from None
     except yaml.reader.ReaderError as exc:
         where = str(_position_of_offset(text, source, exc.position))
-        reason = f"character {exc.character!r} is not allowed in YAML/JSON text"
+        character = chr(exc.character) if isinstance(exc.character, int) else exc.character
+        reason = f"character {character!r} is not allowed in YAML/JSON text"
         raise DocumentError([Problem(where, reason)]) from None
     except yaml.YAMLError as exc:
         raise DocumentError([Problem(source, f"malformed YAML/JSON: {exc}")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return doc
 
 
@@ -345,9 +348,16 @@ def read_input(path: Path | str, limit: int) -> bytes:
                 raise DocumentLimitExceeded(
                     "document_bytes", limit, str(p), f"the file has {size} bytes"
                 )
-            data = handle.read(limit + 1)  # a file that grows while read is still bounded
+            # In chunks: one read(limit) would allocate the whole limit up front. A file that
+            # grows while it is read is still bounded.
+            chunks: list[bytes] = []
+            total = 0
+            while chunk := handle.read(min(1 << 20, limit + 1 - total)):
+                chunks.append(chunk)
+                total += len(chunk)
         except OSError as exc:
             raise DocumentError([Problem(str(p), f"cannot read: {exc.strerror or exc}")]) from None
+    data = b"".join(chunks)
     if len(data) > limit:
         raise DocumentLimitExceeded("document_bytes", limit, str(p), "the file grew while read")
     return data
