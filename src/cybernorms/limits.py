@@ -19,7 +19,9 @@ from typing import Any, NamedTuple
 
 
 def _limit(default: int, bounds: str, refusal: str) -> Any:
-    """A limit field: its default, what it bounds and where the refusal shows (for the docs)."""
+    """A limit field: its default, what it bounds and the refusal users see (for the docs).
+
+    ``refusal`` may say ``{limit}`` (``limit NAME = DEFAULT``) and ``{default}``."""
     return field(default=default, metadata={"bounds": bounds, "refusal": refusal})
 
 
@@ -29,41 +31,40 @@ class Limits:
         50_000_000,
         "Bytes of one YAML/JSON document (incident, rulebook, profile, envelope, receipt), "
         "checked before it is parsed.",
-        "`error: FILE: limit document_bytes = 50000000 exceeded (...)`",
+        "`error: FILE: {limit} exceeded (...)`",
     )
     document_nodes: int = _limit(
         5_000_000,
         "Nodes (mappings, sequences, scalars) of one parsed document, every alias counted as "
         "the size of what it stands for; counted before anything is copied, so a small "
         "file of nested aliases is refused without being expanded.",
-        "`error: FILE:LINE:COL: limit document_nodes = 5000000 exceeded (...)`",
+        "`error: FILE:LINE:COL: {limit} exceeded (...)`",
     )
     yaml_aliases: int = _limit(
         1_000,
         "Alias (`*name`) uses in one YAML document (no shipped rulebook or example uses any).",
-        "`error: FILE:LINE:COL: limit yaml_aliases = 1000 exceeded (...)`",
+        "`error: FILE:LINE:COL: {limit} exceeded (...)`",
     )
     document_depth: int = _limit(
         200,
         "Nesting depth of mappings and sequences in one YAML/JSON document, aliases counted "
         "as expanded; checked while the parser's events stream in, without recursion.",
-        "`error: FILE:LINE:COL: limit document_depth = 200 exceeded (...)`",
+        "`error: FILE:LINE:COL: {limit} exceeded (...)`",
     )
     expression_chars: int = _limit(
         4_000,
         "Characters of one rule expression (`applies_when`, `violated_when`, `subject`).",
-        "`error: FILE:LINE:COL: ...: limit expression_chars = 4000 exceeded (...)`",
+        "`error: FILE:LINE:COL: ...: {limit} exceeded (...)`",
     )
     expression_depth: int = _limit(
         64,
         "Nesting depth of one rule expression's syntax tree.",
-        "`error: FILE:LINE:COL: ...: limit expression_depth = 64 exceeded (...)`",
+        "`error: FILE:LINE:COL: ...: {limit} exceeded (...)`",
     )
     eurepoc_cell_chars: int = _limit(
         200_000,
         "Characters of one EuRepoC cell read as a Python list literal.",
-        "the row is rejected: `FILE:LINE: row N (ID ...) COLUMN=...: limit "
-        "eurepoc_cell_chars = 200000 exceeded (...)`",
+        "the row is rejected: `FILE:LINE: row N (ID ...) COLUMN=...: {limit} exceeded (...)`",
     )
     request_bytes: int = _limit(
         10_000_000,
@@ -78,7 +79,7 @@ class Limits:
     note_signatures: int = _limit(
         100,
         "Signature lines of one signed note (C2SP signed-note: at least 16 must be accepted).",
-        "`refused (NoteError): note has N signature lines, more than 100` (`log/note.py`)",
+        "`refused (NoteError): note has N signature lines, more than {default}` (`log/note.py`)",
     )
 
     @classmethod
@@ -94,7 +95,9 @@ class Limits:
                 f.name,
                 f.default,  # type: ignore[arg-type]
                 f.metadata.get("bounds", ""),  # empty: undocumented, which a test refuses
-                f.metadata.get("refusal", ""),
+                f.metadata.get("refusal", "").format(
+                    limit=f"limit {f.name} = {f.default}", default=f.default
+                ),
             )
             for f in fields(cls)
         ]
