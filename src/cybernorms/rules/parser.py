@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import difflib
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal, TypedDict
@@ -92,14 +93,18 @@ def _parse_one_expression(source: str) -> ast.Expression:
     text that fails alone is parsed again wrapped in brackets on lines of their own, which keeps
     every column and shifts lines by one (undone); the first error is the one reported.
     """
-    try:
-        return ast.parse(source, mode="eval")
-    except SyntaxError as first:
+    # Python's warnings about the text ("invalid decimal literal") are for Python authors;
+    # an expression is either accepted or refused with our own message.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
         try:
-            tree = ast.parse(f"(\n{source}\n)", mode="eval")
-        except SyntaxError:
-            raise first from None
-        return ast.increment_lineno(tree, -1)
+            return ast.parse(source, mode="eval")
+        except SyntaxError as first:
+            try:
+                tree = ast.parse(f"(\n{source}\n)", mode="eval")
+            except SyntaxError:
+                raise first from None
+            return ast.increment_lineno(tree, -1)
 
 
 def parse_expression(text: str, scope: Scope, *, expect: Type | None = BOOL) -> ir.Node:
