@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 
 from fuzz.targets import TARGETS, run, seeds
 
-# Seeds a target refuses on purpose (none today): a seed must reach deep into its parser.
 TARGET_NAMES = sorted(TARGETS)
 
 
@@ -38,3 +37,17 @@ def test_a_mutated_seed_is_accepted_or_refused(target: str, data: st.DataObject)
 @given(blob=st.binary(max_size=512))
 def test_random_bytes_are_accepted_or_refused(target: str, blob: bytes) -> None:
     run(target, blob)
+
+
+DEEP = {
+    "json array": b"[" * 100_000 + b"]" * 100_000,
+    "json object": b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
+    "yaml flow": b"a: " + b"[" * 100_000,
+    "yaml block": b"".join(b" " * i + b"- \n" for i in range(0, 4000, 2)),
+}
+
+
+@pytest.mark.parametrize("target", [t for t in TARGET_NAMES if t != "merkle_proof"])
+@pytest.mark.parametrize("shape", sorted(DEEP))
+def test_nesting_100000_deep_is_refused_by_every_parser(target: str, shape: str) -> None:
+    assert run(target, DEEP[shape]) is False

@@ -88,7 +88,7 @@ class Envelope:
         if isinstance(data, str | bytes):
             try:
                 data = json.loads(data)
-            except ValueError as exc:
+            except (ValueError, RecursionError) as exc:  # RecursionError: nesting too deep
                 raise MalformedDocument(f"envelope: not JSON ({exc})") from exc
         if not isinstance(data, Mapping):
             raise MalformedDocument(f"envelope: must be an object, not {type(data).__name__}")
