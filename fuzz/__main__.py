@@ -24,7 +24,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 TARGET_NAMES = (
-    "incident_yaml", "incident_json", "package", "position", "profile", "expression",
+    "incident_yaml", "incident_json", "package", "position", "profile", "rule_examples",
+    "expression",
     "eurepoc_csv", "envelope", "receipt", "note", "checkpoint", "merkle_proof",
 )
 

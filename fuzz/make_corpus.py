@@ -57,6 +57,8 @@ def documents() -> None:
                       REPO / "rulebooks/il-core/package.yaml"])
     _copy("position", sorted((REPO / "rulebooks" / "positions").glob("[A-Z][A-Z][A-Z].yaml")))
     _copy("profile", sorted((REPO / "rulebooks" / "profiles").glob("*.yaml")))
+    _copy("rule_examples", [REPO / "rulebooks/positions/FRA.examples.yaml",
+                            REPO / "tests/data/lang/lang/examples.yaml"])
     _copy("eurepoc_csv", [REPO / "tests/data/eurepoc/good.csv",
                           REPO / "tests/data/eurepoc/bad_literal.csv"])
 

@@ -27,7 +27,7 @@ from cybernorms.log.checkpoint import Checkpoint, open_checkpoint
 from cybernorms.log.hashing import HASH_SIZE
 from cybernorms.log.note import NoteSigner, NoteVerifier, open_note
 from cybernorms.log.proofs import verify_consistency, verify_inclusion
-from cybernorms.rules.catalog import load_profiles
+from cybernorms.rules.catalog import load_examples, load_profiles
 from cybernorms.rules.package import Package, load_package, load_packages, load_position
 from cybernorms.rules.parser import ExpressionError, Scope, parse_expression
 from cybernorms.store.receipt import Receipt, verify_receipt
@@ -96,6 +96,10 @@ def profile(data: bytes) -> object:
     return load_profiles(_as_file(data, "profile.yaml"))
 
 
+def rule_examples(data: bytes) -> object:
+    return load_examples(_as_file(data, "examples.yaml"))
+
+
 def expression(data: bytes) -> object:
     text = data.decode("utf-8", "replace")  # YAML hands the parser any text
     # Any type (``expect=None``): subject expressions are states, criteria are conditions.
@@ -155,6 +159,7 @@ TARGETS: dict[str, Target] = {
     "package": package,
     "position": position,
     "profile": profile,
+    "rule_examples": rule_examples,
     "expression": expression,
     "eurepoc_csv": eurepoc_csv,
     "envelope": envelope,

@@ -80,7 +80,7 @@ def test_random_yaml_constructs_are_accepted_or_refused(parts: list[str]) -> Non
         parse_text("".join(parts), "random.yaml")
 
 
-DOCUMENT_TARGETS = ["incident_yaml", "package", "position", "profile"]
+DOCUMENT_TARGETS = ["incident_yaml", "package", "position", "profile", "rule_examples"]
 
 
 @pytest.mark.parametrize("target", DOCUMENT_TARGETS)
