@@ -10,6 +10,7 @@ refused with a ``CybernormsError``, never another exception.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 from typing import Any
 
@@ -19,7 +20,10 @@ from fuzz_strategies import FUZZ, edited, plain_values
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cybernorms.engine.evaluate import Evaluator
+from cybernorms.ingest.files import incidents_from_document
 from cybernorms.model.documents import DocumentError, parse_text
+from cybernorms.rules.catalog import load_rulebooks
 from fuzz.targets import run, seeds
 
 keys = st.text(min_size=1, max_size=10)
@@ -90,3 +94,23 @@ def test_edited_valid_documents_are_accepted_or_refused(target: str, data: st.Da
     seed = yaml.safe_load(data.draw(st.sampled_from(seeds(target)), label="seed"))
     document = data.draw(edited(seed), label="document")
     run(target, yaml.safe_dump(document, allow_unicode=True).encode("utf-8"))
+
+
+@functools.cache
+def _shipped_evaluator() -> Evaluator:
+    books = load_rulebooks(with_examples=False)
+    return Evaluator(books.packages, books.profiles, books.positions)
+
+
+@FUZZ
+@given(data=st.data())
+def test_an_accepted_incident_can_be_evaluated(data: st.DataObject) -> None:
+    """Accepting is a promise: whatever the loader lets through, the engine can judge."""
+    seed = yaml.safe_load(data.draw(st.sampled_from(seeds("incident_yaml")), label="seed"))
+    text = yaml.safe_dump(data.draw(edited(seed), label="incident"), allow_unicode=True)
+    try:
+        incidents = incidents_from_document(parse_text(text, "edited.yaml"))
+    except DocumentError:
+        return
+    for incident in incidents:
+        _shipped_evaluator().verdicts(incident)
