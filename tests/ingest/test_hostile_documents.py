@@ -111,7 +111,7 @@ def test_every_scalar_that_cannot_be_built_is_located(scalar: str, message: str)
     ("name", "text", "where"),
     [
         ("deep.json", "[" * 100_000 + "]" * 100_000, ":1:201"),
-        ("deep.yaml", "a: " + "[" * 100_000 + "]" * 100_000 + "\n", ":1:203"),
+        ("deep.yaml", "a: " + "[" * 100_000 + "]" * 100_000 + "\n", ":1:204"),
         ("deep-block.yaml", "".join(f"{' ' * i}- \n" for i in range(0, 2 * 300, 2)), ":201:"),
         ("deep-map.json", '{"a":' * 100_000 + "1" + "}" * 100_000, ":1:1001"),
     ],

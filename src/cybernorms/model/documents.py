@@ -259,9 +259,9 @@ def parse_text(text: str, source: str, limits: Limits = LIMITS) -> Document:
             "document_bytes", limits.document_bytes, source, f"the document has {size} bytes"
         )
     doc = Document(source, None, lines=text.splitlines())
-    loader: yaml.SafeLoader | None = None
+    loader: _Loader | None = None
     try:
-        loader = yaml.SafeLoader(io.StringIO(text))  # a stream: characters checked as read
+        loader = _Loader(io.StringIO(text), source, limits)  # a stream: checked as read
         doc.value = _Builder(loader, doc, limits).build()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -381,6 +381,32 @@ def _check_json(text: str, source: str, limits: Limits) -> None:
         ) from None
     except ValueError as exc:  # e.g. an integer beyond Python's 4,300-digit conversion limit
         raise DocumentError([Problem(source, f"malformed JSON: {exc}")]) from None
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing flow nesting (``[[[``, ``{{{``) as the scanner meets it.
+
+    Why here and not only in ``_Builder``: while ``[`` might still start a key, the scanner
+    reads up to 1,024 characters ahead, checking every open bracket at each token; 100,000
+    brackets cost it most of a second before the builder sees the 201st level. Flow depth is
+    part of the nesting depth, so refusing it early is the same limit, met sooner.
+    """
+
+    def __init__(self, stream: io.StringIO, source: str, limits: Limits) -> None:
+        super().__init__(stream)
+        self.source = source
+        self.limits = limits
+
+    def fetch_flow_collection_start(self, TokenClass: type[yaml.Token]) -> None:
+        if self.flow_level >= self.limits.document_depth:
+            mark = self.get_mark()
+            raise DocumentLimitExceeded(
+                "document_depth",
+                self.limits.document_depth,
+                f"{self.source}:{mark.line + 1}:{mark.column + 1}",
+                f"nesting deeper than {self.limits.document_depth} levels",
+            )
+        super().fetch_flow_collection_start(TokenClass)
 
 
 # Short names of the YAML 1.1 scalar types, for "'2020-13-45' is not a valid date".
