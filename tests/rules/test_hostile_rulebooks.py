@@ -125,3 +125,19 @@ def test_check_refuses_a_hostile_rulebook_with_a_located_error(
     assert f"{books / 'un-gge-2015' / 'package.yaml'}:" in output
     assert expected in output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_rule_id_that_is_not_text_is_a_located_error(tmp_path: Path) -> None:
+    """Found by the fuzz suite: a list as a rule id ended ``check`` in a TypeError."""
+    path = tmp_path / "package.yaml"
+    path.write_text(
+        "package: demo\nversion: 1.0.0\ntitle: Demo\nrules:\n  - id: []\n    title: A\n"
+        "    kind: norm\n    subject: attribution.state\n    source: test\n    text: demo\n"
+        "    violated_when: effects.ransomware == True\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DocumentError) as caught:
+        load_package(path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:5:9: rules.0.id: Input should be a valid string"
+    ]
