@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 from pathlib import Path
 from typing import Any
@@ -168,10 +169,49 @@ def test_profile_show_and_history(scene: Scene) -> None:
     assert code == 1 and "no profile of FRA in force on 2023-01-01" in err
 
 
+DEMO_PACKAGE = """\
+package: demo
+version: {version}
+title: Demo
+rules:
+  - id: demo.direct
+    title: Direct attribution
+    kind: law
+    subject: attribution.state
+    source: our own
+    text: (our own) an operation by a state's organs.
+    violated_when: {violated_when}
+"""
+
+DEMO_EXAMPLES = """\
+- name: an operation by state organs
+  incident: {{id: ex:demo-1, attribution: {{state: RUS, level: direct}}}}
+  expect:
+    - {{rule: demo.direct, subject: RUS, outcome: {outcome}}}
+"""
+
+
+def demo_package(
+    scene: Scene,
+    *,
+    version: str = "1.0.0",
+    violated_when: str = 'attribution.level == "direct"',
+    outcome: str = "violation",
+) -> Path:
+    """A one-rule package with one example, laid out as in a rulebook (NAME/package.yaml)."""
+    directory = scene.path("demo")
+    directory.mkdir(exist_ok=True)
+    (directory / "examples.yaml").write_text(DEMO_EXAMPLES.format(outcome=outcome))
+    package = directory / "package.yaml"
+    package.write_text(DEMO_PACKAGE.format(version=version, violated_when=violated_when))
+    return package
+
+
 def test_package_publish_is_content_addressed(scene: Scene) -> None:
-    package = scene.write("pkg.yaml", "package: demo\nversion: 1.0.0\ntitle: Demo\n")
+    package = demo_package(scene)
     out = ok("package", "publish", package, "--key", scene.key_a, "--key", scene.key_b,
              "--db", scene.db, "--receipt", scene.path("pkg.receipt.json"))  # fmt: skip
+    assert "1 example verdicts as expected" in out
     assert "accepted: package demo FRA v1.0.0" in out
     vkey = ok("log", "key", "--db", scene.db).strip()
     assert "OK: package demo FRA v1.0.0" in ok(
@@ -277,6 +317,7 @@ def test_log_consistency_refuses_a_checkpoint_from_a_fork(scene: Scene, tmp_path
     ok("profile", "publish", scene.signed_profile(1), "--db", scene.db)
     fork_db = f"sqlite:///{tmp_path / 'fork.db'}"
     (tmp_path / "fork.db").write_bytes((tmp_path / "registry.db").read_bytes())
+    shutil.copy2(tmp_path / "registry.db.logkey", tmp_path / "fork.db.logkey")  # same log key
     ok("profile", "publish", scene.signed_profile(2, sources="[forked]"), "--db", fork_db)
     ok("log", "checkpoint", "--db", fork_db, "--out", scene.path("forked.txt"))
     ok("profile", "publish", scene.signed_profile(2), "--db", scene.db)
