@@ -97,12 +97,21 @@ def read_json(path: Path, what: str) -> Any:
 
 def read_yaml(path: Path, what: str) -> Any:
     """The file parsed by the project's YAML/JSON loader (``cybernorms.model.documents``),
-    after the same regular-file and size checks as every other input; returns its
-    ``Document``."""
-    from cybernorms.model.documents import load_file
+    after the same checks as every other input (regular file, size, UTF-8) and a bound on
+    flow-style nesting (``[``/``{``, as JSON writes it) measured without recursion; returns
+    its ``Document``. A parser that still recurses too deep is refused by the same limit."""
+    from cybernorms.model.documents import parse_text
+    from cybernorms.store.strict import nesting_depth
 
-    require_regular_file(path, what)
-    return load_file(path)
+    text = read_text(path, what)
+    if nesting_depth(text) > LIMITS.document_depth:
+        raise LimitExceeded("document_depth", LIMITS.document_depth, str(path), "nested too deeply")
+    if path.suffix.lower() == ".json":
+        read_json(path, what)  # a .json file must be strict JSON, not merely YAML
+    try:
+        return parse_text(text, str(path))
+    except RecursionError:
+        raise LimitExceeded("document_depth", LIMITS.document_depth, str(path)) from None
 
 
 def check_output(path: Path, what: str) -> None:

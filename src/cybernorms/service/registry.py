@@ -256,7 +256,7 @@ def verify_receipt_file(
 def _vkey_text(value: str) -> str:
     """``--log-key``: a file holding the verifier key, or the key text itself."""
     path = Path(value)
-    if "\x00" not in value and path.is_file():
+    if "\x00" not in value and path.exists():
         return read_text(path, "log verifier key").strip()
     if "+" in value:
         return value.strip()

@@ -77,7 +77,9 @@ def create_log_key(conn: Connection, name: str, created_at: str, key_path: Path 
     """Generate the log key named ``name`` (the log's origin): the private key to
     ``key_path`` (mode 0600, never over an existing file), the verifier key to the database.
 
-    Returns the path written; the caller removes it if its transaction does not commit."""
+    An empty checkpoint journal is created beside it, so that a journal missing later was
+    removed. Returns the key's path; the caller removes it (and the journal) if its
+    transaction does not commit."""
     path = _require_path(key_path)
     if path.exists():
         raise LogKeyUnavailable(
@@ -93,6 +95,7 @@ def create_log_key(conn: Connection, name: str, created_at: str, key_path: Path 
         raise LogKeyUnavailable(f"cannot write the log key file {path}: {exc}") from exc
     conn.execute(insert(LogKey).values(id=_KEY_ID, name=name, vkey=signer.vkey(),
                                        created_at=created_at))  # fmt: skip
+    os.close(os.open(journal_path(path), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
     return path
 
 

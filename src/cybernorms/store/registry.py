@@ -57,6 +57,7 @@ from cybernorms.store.logdb import Head, StoredCheckpoint
 from cybernorms.store.logkey import (
     create_log_key,
     journal_checkpoint,
+    journal_path,
     key_path_for,
     load_signer,
     load_verifier,
@@ -154,6 +155,7 @@ class Registry:
             engine.dispose()
             if created_key is not None:
                 created_key.unlink(missing_ok=True)
+                journal_path(created_key).unlink(missing_ok=True)
             if created_db is not None:
                 for suffix in ("", "-wal", "-shm", "-journal"):
                     Path(f"{created_db}{suffix}").unlink(missing_ok=True)
