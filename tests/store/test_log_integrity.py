@@ -193,7 +193,7 @@ def test_a_rewritten_log_fails_consistency_with_an_old_checkpoint(
 
 def _clone(source: Registry, url: str, key_copy: Path) -> Registry:
     """A byte-for-byte copy of a registry and of its log key file: where a fork starts."""
-    copy = Registry.init(url)
+    copy = Registry.init(url, log_key_file=key_copy.with_name("unused.logkey"))
     with copy.engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
@@ -228,7 +228,8 @@ def test_a_checkpoint_of_another_log_is_refused(
     registry: Registry, fra: World, tmp_path: Path
 ) -> None:
     _publish_some(registry, fra, range(1, 2))
-    with Registry.init(f"sqlite:///{tmp_path / 'other.db'}") as other:
+    other_db = f"sqlite:///{tmp_path / 'other.db'}"
+    with Registry.init(other_db, log_key_file=tmp_path / "other.logkey") as other:
         other.publish_root(fra.signed_root("FRA", "123", 2, signers="12"))
         foreign = other.checkpoint()
     with pytest.raises(LogIntegrityError, match="not one of this log"):
