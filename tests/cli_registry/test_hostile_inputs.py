@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from .scene import Scene, demo_package, ok, run
 
@@ -141,9 +142,7 @@ def test_root_sign_refuses_a_float_threshold(scene: Scene) -> None:
 
 
 def test_profile_sign_refuses_a_float_version(scene: Scene) -> None:
-    source = scene.write(
-        "float.yaml", "state: FRA\nversion: 11.0\neffective_from: 2024-01-01\n"
-    )
+    source = scene.write("float.yaml", "state: FRA\nversion: 11.0\neffective_from: 2024-01-01\n")
     scene.refused(("profile", "sign", source, "--key", scene.key_a, "--key", scene.key_b,
                    "--out", scene.path("o.json")), "MalformedDocument", "version", "float")  # fmt: skip
     assert not scene.path("o.json").exists()
@@ -219,3 +218,42 @@ def test_control_characters_from_a_profile_are_shown_escaped(scene: Scene) -> No
         shown = ok(*args, "--db", scene.db)
         assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
     assert "\\u001b]0;owned\\u0007" in ok("profile", "show", "FRA", "--db", scene.db)
+
+
+# -- finding 7: answers come from signed bytes; the log is checked against every checkpoint -----
+
+
+def _sql(scene: Scene, statement: str) -> None:
+    engine = create_engine(scene.db)
+    with engine.begin() as conn:
+        conn.execute(text(statement))
+    engine.dispose()
+
+
+def test_a_date_changed_by_hand_fails_log_verify_and_picks_no_other_version(
+    scene: Scene,
+) -> None:
+    ok("profile", "publish", scene.signed_profile(1), "--db", scene.db)
+    ok("profile", "publish", scene.signed_profile(2, effective_from="2025-01-01"), "--db", scene.db)
+    _sql(scene, "UPDATE profiles SET effective_from = '2030-01-01' WHERE version = 2")
+    code, _, err = run("log", "verify", "--db", scene.db)
+    assert code == 1 and "profiles.effective_from" in err and "refused (LogIntegrityError)" in err
+    code, out, err = run("profile", "show", "FRA", "--as-of", "2025-06-01", "--db", scene.db)
+    assert code == 1 and "refused (LogIntegrityError)" in err and "FRA@1" not in out
+
+
+def test_the_last_entry_truncated_with_everything_fixed_up_fails_log_verify(scene: Scene) -> None:
+    ok("profile", "publish", scene.signed_profile(1), "--db", scene.db,
+       "--receipt", scene.path("r.json"))  # fmt: skip
+    # Remove entry 1, its record, its tree nodes and every checkpoint that saw it.
+    for statement in (
+        "DELETE FROM profiles WHERE log_index = 1",
+        "DELETE FROM checkpoints",
+        "DELETE FROM log_entries WHERE idx = 1",
+        "DELETE FROM tree_nodes WHERE NOT (level = 0 AND idx = 0)",
+        "UPDATE log_head SET size = 1",
+    ):
+        _sql(scene, statement)
+    code, _, err = run("log", "verify", "--db", scene.db)
+    assert code == 1, err
+    assert "journalled checkpoint at size 2: it saw 2 entries, the log now has 1" in err
