@@ -197,3 +197,11 @@ def test_migration_moves_an_old_seed_out_of_the_database(tmp_path: Path, world: 
         report = registry.verify_log()
         assert report.ok, report.problems
         assert report.journalled == 2  # the moved one and the new one
+
+
+def test_init_narrows_an_older_registry_file_to_0600(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'registry.db'}"
+    Registry.init(url).close()
+    os.chmod(tmp_path / "registry.db", 0o644)
+    Registry.init(url).close()
+    assert _mode(tmp_path / "registry.db") == 0o600

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -57,11 +57,6 @@ def _keys_option(help_text: str) -> Any:
 def say(text: str) -> None:
     """One line for a human on stdout, already made printable by the caller."""
     out.print(text, markup=False)
-
-
-def fail(message: str) -> NoReturn:
-    err.print(f"error: {printable(message)}", markup=False)
-    raise typer.Exit(1)
 
 
 @contextmanager

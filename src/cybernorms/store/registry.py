@@ -13,6 +13,7 @@ moment a check is made; the moment of every accepted act is recorded in its log 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from collections.abc import Callable, Iterator
@@ -561,12 +562,19 @@ class Registry:
 
 
 def _create_private_file(path: Path | None) -> Path | None:
-    """Create ``path`` empty with mode 0600 if it does not exist; return it if created."""
+    """Create ``path`` empty with mode 0600 if it does not exist; return it if created.
+
+    An existing file that others may read or write (a registry made before this rule) is
+    narrowed to 0600, with its WAL and shared-memory files."""
     if path is None:
         return None
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
+        for existing in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            with contextlib.suppress(OSError):
+                if existing.stat().st_mode & 0o077:
+                    existing.chmod(0o600)
         return None
     except OSError as exc:
         raise StoreError(f"cannot create the registry database {path}: {exc.strerror}") from exc
