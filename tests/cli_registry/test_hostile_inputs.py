@@ -74,6 +74,7 @@ def _reading_commands(scene: Scene, bad: Path) -> dict[str, tuple[str | Path, ..
 def test_every_file_reading_command_refuses_garbage(scene: Scene, content: bytes) -> None:
     bad = scene.path("bad.json")
     bad.write_bytes(content)
+    bad.chmod(0o600)  # so that, given as a private key, its content is read, not its mode
     for name, args in _reading_commands(scene, bad).items():
         before = scene.snapshot()
         code, _, err = run(*args)

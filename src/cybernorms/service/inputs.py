@@ -64,19 +64,6 @@ def read_bytes(path: Path, what: str) -> bytes:
         os.close(fd)
 
 
-def require_regular_file(path: Path, what: str) -> None:
-    """Refuse now unless ``path`` is a regular file: for inputs another module reads itself
-    (private key files, read by ``cybernorms.trust``)."""
-    try:
-        info = os.stat(path)
-    except OSError as exc:
-        raise UnreadableInput(f"{path}: cannot read the {what} ({exc.strerror})") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise UnreadableInput(f"{path}: the {what} is not a regular file")
-    if info.st_size > LIMITS.document_bytes:
-        raise LimitExceeded("document_bytes", LIMITS.document_bytes, str(path))
-
-
 def read_text(path: Path, what: str) -> str:
     """The file as UTF-8 text; random bytes are refused, naming the file and the offset."""
     data = read_bytes(path, what)

@@ -42,7 +42,6 @@ from cybernorms.service.inputs import (
     read_json,
     read_text,
     read_yaml,
-    require_regular_file,
     write_text,
 )
 from cybernorms.service.publishing import validate_package_for_publication
@@ -141,11 +140,11 @@ def parse_moment(text: str, what: str) -> datetime:
 
 
 def load_signing_keys(paths: Sequence[Path]) -> list[SigningKey]:
-    """Private key files (each a regular file, mode 0600), no key given twice."""
+    """Private key files (each a regular file of strict JSON, mode 0600), no key twice."""
     keys: list[SigningKey] = []
     seen: set[str] = set()
     for path in paths:
-        require_regular_file(path, "private key")
+        read_json(path, "private key")  # strict parse first: the key file's own reader is lax
         key = SigningKey.load(path)
         if key.keyid in seen:
             raise InvalidRequest(f"--key {path}: the same key is given twice")
