@@ -45,6 +45,11 @@ def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
     assert nesting_depth('["[[[[", "\\"[[", {"k": "}}}"}]') == 2
 
 
+def test_an_unterminated_string_of_escaped_quotes_is_scanned_in_one_pass() -> None:
+    # Once quadratic: every escaped quote restarted the string match (cf. trust.strict_json).
+    assert nesting_depth('"' + '\\"' * 20_000 + "[[[") == 0
+
+
 @given(st.binary(max_size=300))
 def test_any_bytes_are_parsed_or_refused_with_a_project_error(data: bytes) -> None:
     with contextlib.suppress(CybernormsError):

@@ -22,8 +22,10 @@ from cybernorms.limits import LIMITS
 from cybernorms.trust.errors import MalformedDocument
 
 # A JSON string (with escapes) or one bracket; strings are matched whole so that brackets
-# inside them are not counted.
-_STRING_OR_BRACKET = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.S)
+# inside them are not counted. The closing quote is optional: an unterminated string then runs
+# to the end of the text in one match instead of failing and being retried from every later
+# quote (quadratic on a quote followed by many escaped quotes).
+_STRING_OR_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]', re.S)
 
 
 class _Refused(Exception):
