@@ -124,8 +124,10 @@ def register(app: typer.Typer) -> None:
         ),
         log_key_file: Path | None = _log_key_file_option(),
     ) -> None:
-        """Create the registry (or upgrade its schema); generate the log's checkpoint key into
-        a file (mode 0600) outside the database."""
+        """Create the registry (or upgrade its schema); generate the log's checkpoint key.
+
+        The log's private key goes to a file (mode 0600) outside the database; the database
+        keeps only its verifier key."""
         with refusals():
             from cybernorms.service import registry as service
 
