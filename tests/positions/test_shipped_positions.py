@@ -68,9 +68,9 @@ def test_the_uncited_legacy_list_only_names_positions_still_uncited(books: Ruleb
     """Once GBR or FRA cite per override, they must leave the exemption list."""
     for state in UNCITED_LEGACY:
         position = books.position(state)
-        assert any(
-            c.source is None or c.date is None for c in position.citations.values()
-        ), f"{state} now cites every override: remove it from UNCITED_LEGACY"
+        assert any(c.source is None or c.date is None for c in position.citations.values()), (
+            f"{state} now cites every override: remove it from UNCITED_LEGACY"
+        )
 
 
 def _departures(books: Rulebooks, position: Position) -> set[str]:
@@ -93,9 +93,7 @@ def _departures(books: Rulebooks, position: Position) -> set[str]:
 
 
 @pytest.mark.parametrize("state", shipped_states())
-def test_every_override_is_shown_departing_from_the_package(
-    books: Rulebooks, state: str
-) -> None:
+def test_every_override_is_shown_departing_from_the_package(books: Rulebooks, state: str) -> None:
     position = books.position(state)
     assert (POSITIONS / f"{state}{EXAMPLES_SUFFIX}").exists(), f"{state}: no examples file"
     missing = set(position.overrides) - _departures(books, position)
