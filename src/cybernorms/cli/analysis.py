@@ -8,7 +8,6 @@ solver loads when a command runs, not when ``--help`` is asked for.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from enum import StrEnum
 from pathlib import Path
@@ -16,9 +15,10 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from cybernorms.cli.arguments import fail
+from cybernorms.cli import options
+from cybernorms.cli.arguments import fail, parse_date
 from cybernorms.cli.console import cell, out, plain
-from cybernorms.service.formats import DATE_RULE, InputFormat
+from cybernorms.service.formats import InputFormat
 
 if TYPE_CHECKING:
     from cybernorms.analysis.diff import DiffReport
@@ -131,22 +131,25 @@ def register(app: typer.Typer) -> None:
         targets: list[str] = typer.Argument(
             None, help="Package ids and position states (ISO3) to analyse; all by default."
         ),
-        rulebooks: Path = typer.Option(
-            None, "--rulebooks", help="Rulebook directory (default: the shipped rulebooks)."
-        ),
+        rulebooks: list[Path] = options.rulebooks(),
+        no_shipped: bool = options.no_shipped(),
         profile: list[str] = typer.Option(
-            [], "--profile", help="ISO3=FILE: analyse with this state's profile from FILE."
+            [],
+            "--profile",
+            metavar="ISO3=FILE",
+            help="Analyse with this state's profile from FILE; repeatable.",
         ),
         free_profiles: bool = typer.Option(
             False, "--free-profiles", help="Let every state publish any parameters."
         ),
-        as_of: dt.datetime = typer.Option(None, "--as-of", formats=["%Y-%m-%d"], help=DATE_RULE),
+        as_of: str | None = options.as_of(),
         bound: int = typer.Option(3, "--bound", min=1, max=8, help="Slots per list of facts."),
         timeout_ms: int = typer.Option(10_000, "--timeout-ms", min=1, help="Budget per query."),
         fmt: Format = typer.Option(Format.table, "--format", help="table, json or markdown."),
         incidents: list[Path] = typer.Option(
             [],
             "--incidents",
+            metavar="FILE|DIR",
             help="Incident files or directories (JSON, YAML, EuRepoC CSV): count on how many "
             "of them each position departs from its package.",
         ),
@@ -158,14 +161,15 @@ def register(app: typer.Typer) -> None:
         from cybernorms.cli.evaluation import load_inputs
         from cybernorms.service import analysing, loading
 
-        books = loading.rulebooks(rulebooks)
+        date = parse_date(as_of)
+        books = options.compose(rulebooks, no_shipped).books
         profiles = loading.profiles_replacing(books.profiles, _profile_files(profile))
         report = analysing.analyse(
             books,
             targets or [],
             profiles=profiles,
             free_profiles=free_profiles,
-            as_of=as_of.date() if as_of else None,
+            as_of=date,
             bound=bound,
             timeout_ms=timeout_ms,
             incidents=load_inputs(incidents, InputFormat.auto).incidents if incidents else (),
@@ -178,16 +182,16 @@ def register(app: typer.Typer) -> None:
     def diff(
         old: Path = typer.Argument(..., help="The old version: package.yaml or its directory."),
         new: Path = typer.Argument(..., help="The new version: package.yaml or its directory."),
-        rulebooks: Path = typer.Option(
-            None, "--rulebooks", help="Where required packages and profiles are (default: shipped)."
-        ),
+        rulebooks: list[Path] = options.rulebooks(),
+        no_shipped: bool = options.no_shipped(),
         fmt: Format = typer.Option(Format.table, "--format", help="table, json or markdown."),
         timeout_ms: int = typer.Option(10_000, "--timeout-ms", min=1, help="Budget per query."),
     ) -> None:
         """Per rule: is the new criterion equivalent, stricter, looser or incomparable?"""
-        from cybernorms.service import analysing, loading
+        from cybernorms.service import analysing
 
-        report = analysing.diff(loading.rulebooks(rulebooks), old, new, timeout_ms=timeout_ms)
+        books = options.compose(rulebooks, no_shipped).books
+        report = analysing.diff(books, old, new, timeout_ms=timeout_ms)
         _print_diff(report, fmt)
         if any(f.severity == "error" for r in report.rules for f in r.findings):
             raise typer.Exit(1)

@@ -105,6 +105,4 @@ def compose(
     """The rulebooks the options name (shipped + ``--rulebooks`` + files by path)."""
     from cybernorms.service import loading
 
-    return loading.compose(
-        extra, shipped=not no_shipped, positions=positions, packages=packages
-    )
+    return loading.compose(extra, shipped=not no_shipped, positions=positions, packages=packages)

@@ -91,4 +91,3 @@ def _temporary(output: Path) -> Iterator[Path]:
     finally:
         if temp.exists():
             temp.unlink()
-

@@ -116,9 +116,7 @@ def _incident(iid: str, verdicts: list[Mapping[str, Any]], titles: Mapping[str, 
         f'<section><h3 id="{escape(iid, quote=True)}">{heading}</h3>'
         + (f'<p class="dim">{"; ".join(facts)}</p>' if facts else "")
         + "<table><tr><th>rule</th><th>subject</th><th>basis</th><th>outcome</th>"
-        "<th>why</th></tr>"
-        + rows
-        + "</table></section>"
+        "<th>why</th></tr>" + rows + "</table></section>"
     )
 
 
@@ -135,7 +133,7 @@ def _verdict(v: Mapping[str, Any], titles: Mapping[str, str]) -> str:
         why += f"<details><summary>reasoning</summary><ul>{_node(trace)}</ul></details>"
     return (
         f"<tr><td>{rule}</td><td>{escape(v.get('subject') or '-')}</td>"
-        f"<td>{escape(v['basis'])}</td><td class=\"{outcome}\">{outcome}</td>"
+        f'<td>{escape(v["basis"])}</td><td class="{outcome}">{outcome}</td>'
         f"<td>{why}</td></tr>"
     )
 
@@ -145,14 +143,17 @@ def _node(node: Mapping[str, Any]) -> str:
     label = ""
     if node.get("bind"):
         label += f"{escape(str(node['bind']))}: "
-    label += f"<code>{escape(str(node.get('expr', '')))}</code> = <b>{_value(node.get('value'))}</b>"
+    label += (
+        f"<code>{escape(str(node.get('expr', '')))}</code> = <b>{_value(node.get('value'))}</b>"
+    )
     extras = []
     if node.get("fact") and node.get("fact") != node.get("expr"):
         extras.append(f"fact {escape(str(node['fact']))}")
     source = node.get("source")
     if isinstance(source, Mapping):
         extras.append(
-            "source " + escape(f"{source.get('source')} {source.get('field')}={source.get('value')!r}")
+            "source "
+            + escape(f"{source.get('source')} {source.get('field')}={source.get('value')!r}")
         )
     if node.get("profile"):
         extras.append(f"profile {escape(str(node['profile']))}")

@@ -49,7 +49,7 @@ def write_csv(records: Iterable[Mapping[str, Any]], stream: TextIO) -> int:
 def markdown_cell(text: object, clean: Callable[[object], str] = str) -> str:
     """Text safe in one markdown table cell: pipes escaped, line breaks as spaces; ``clean``
     first (a terminal front end passes its control-character escaping)."""
-    return clean(text).replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    return clean(text).replace("|", "\\|").replace("\r", " ").replace("\n", " ")
 
 
 def write_markdown(
@@ -69,8 +69,14 @@ def write_markdown(
         shown = "" if incident == previous else _incident_label(r)
         previous = incident
         rule = r["rule"] + (f" ({titles[r['rule']]})" if r["rule"] in titles else "")
-        cells = [shown, rule, r["subject"] or "-", r["basis"], r["outcome"],
-                 ", ".join(r["missing"])]
+        cells = [
+            shown,
+            rule,
+            r["subject"] or "-",
+            r["basis"],
+            r["outcome"],
+            ", ".join(r["missing"]),
+        ]
         stream.write("| " + " | ".join(markdown_cell(c, clean) for c in cells) + " |\n")
         count += 1
     return count

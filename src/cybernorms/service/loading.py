@@ -296,8 +296,11 @@ def compose(
     roots = ([default_rulebooks_dir()] if shipped else []) + list(extra)
     pos_files = [Path(p) for p in positions if is_path(p)]
     pkg_files = [Path(p) for p in packages if is_path(p)]
-    missing = [Problem(str(f), "no such file or directory") for f in (*pos_files, *pkg_files)
-               if not f.exists()]
+    missing = [
+        Problem(str(f), "no such file or directory")
+        for f in (*pos_files, *pkg_files)
+        if not f.exists()
+    ]
     if missing:
         raise DocumentError(missing)
     real = [r.resolve() for r in roots]
@@ -313,7 +316,9 @@ def compose(
     books = _remember(
         key,
         lambda: load_rulebooks(
-            roots, with_examples=with_examples, package_files=pkg_files,
+            roots,
+            with_examples=with_examples,
+            package_files=pkg_files,
             position_files=pos_files,
         ),
     )
