@@ -23,7 +23,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from cybernorms import __version__
-from cybernorms.cli import agreement, analysis, evaluation
+from cybernorms.cli import agreement, analysis, catalog, evaluation
 from cybernorms.cli.boundary import debug_requested, report_bug, report_os_error, report_refusal
 from cybernorms.errors import CybernormsError
 
@@ -118,6 +118,7 @@ def _root(
 agreement.register(app)
 analysis.register(app)
 evaluation.register(app)
+catalog.register(app)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -65,9 +65,7 @@ def load_inputs(
     imported, what was rejected and why, which facts stay unknown."""
     from cybernorms.service.loading import load_incident_inputs
 
-    loaded = load_incident_inputs(
-        paths, fmt, keep_going=keep_going, reference_data=reference_data
-    )
+    loaded = load_incident_inputs(paths, fmt, keep_going=keep_going, reference_data=reference_data)
     for report in loaded.reports:
         err().out(plain(report, newlines=True), highlight=False)
     for skipped in loaded.skipped:
@@ -89,6 +87,7 @@ def report_failed(loaded: IncidentSet) -> None:
 
 
 # -- output --------------------------------------------------------------------------------
+
 
 def print_table(verdicts: Iterable[Verdict], titles: dict[str, str]) -> None:
     """Verdicts as a table that fits the terminal: each incident named once (on its first
@@ -268,8 +267,10 @@ def write_verdicts(
             json.dump(bundle, stream, ensure_ascii=False, indent=1)
             stream.write("\n")
         else:
-            fail(f"--format {fmt} cannot be written to a file; use --output with .csv, .html, "
-                 ".md, .json, .jsonl, .stix.json or .parquet")
+            fail(
+                f"--format {fmt} cannot be written to a file; use --output with .csv, .html, "
+                ".md, .json, .jsonl, .stix.json or .parquet"
+            )
 
 
 # -- commands ------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from cybernorms.rules.catalog import Rulebooks, load_profiles, load_rulebooks
 from cybernorms.rules.package import Package, Position
 from cybernorms.service.errors import UnknownName
 from cybernorms.service.formats import InputFormat
+from cybernorms.service.kinds import WHERE, Kind, document_kind, misplaced
 
 T = TypeVar("T")
 
@@ -88,7 +89,8 @@ def load_incident_inputs(
             try:
                 incidents = reader.read(f)
             except DocumentError as exc:
-                problems.extend(exc.problems)
+                hint = misplaced(f, Kind.incidents)
+                problems.extend([Problem(str(f), hint)] if hint else exc.problems)
                 continue
             except OSError as exc:
                 problems.append(Problem(str(f), exc.strerror or str(exc)))
@@ -296,13 +298,7 @@ def compose(
     roots = ([default_rulebooks_dir()] if shipped else []) + list(extra)
     pos_files = [Path(p) for p in positions if is_path(p)]
     pkg_files = [Path(p) for p in packages if is_path(p)]
-    missing = [
-        Problem(str(f), "no such file or directory")
-        for f in (*pos_files, *pkg_files)
-        if not f.exists()
-    ]
-    if missing:
-        raise DocumentError(missing)
+    _refuse_misplaced(extra, pos_files, pkg_files)
     real = [r.resolve() for r in roots]
     files = [f.resolve() for f in (*pos_files, *pkg_files)]
     key = (
@@ -327,6 +323,31 @@ def compose(
         [_loaded_state(books, p) if is_path(p) else p.upper() for p in positions],
         [_loaded_package(books, p) if is_path(p) else p for p in packages],
     )
+
+
+def _refuse_misplaced(
+    extra: Sequence[Path], pos_files: Sequence[Path], pkg_files: Sequence[Path]
+) -> None:
+    """Refuse a file that is missing or not of the kind its option takes, saying what it is
+    and where it belongs (``service.kinds``)."""
+    wrong = [
+        Problem(str(f), "no such file or directory")
+        for f in (*pos_files, *pkg_files)
+        if not f.exists()
+    ]
+    for files, kind in ((pos_files, Kind.position), (pkg_files, Kind.package)):
+        for f in files:
+            if f.exists():
+                hint = misplaced(f / "package.yaml" if f.is_dir() else f, kind)
+                if hint:
+                    wrong.append(Problem(str(f), hint))
+    for d in extra:
+        if d.is_file():
+            found = document_kind(d)
+            what = f"; this is {found.phrase}: {WHERE[found]}" if found else ""
+            wrong.append(Problem(str(d), "--rulebooks takes a directory" + what))
+    if wrong:
+        raise DocumentError(wrong)
 
 
 def _loaded_state(books: Rulebooks, path: str) -> str:
