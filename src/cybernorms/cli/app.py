@@ -23,7 +23,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from cybernorms import __version__
-from cybernorms.cli import agreement, analysis, catalog, evaluation
+from cybernorms.cli import agreement, analysis, catalog, compare, evaluation
 from cybernorms.cli.boundary import debug_requested, report_bug, report_os_error, report_refusal
 from cybernorms.errors import CybernormsError
 
@@ -119,6 +119,7 @@ agreement.register(app)
 analysis.register(app)
 evaluation.register(app)
 catalog.register(app)
+compare.register(app)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
