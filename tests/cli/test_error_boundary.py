@@ -134,7 +134,13 @@ def test_an_unreadable_input_is_refused_not_a_bug(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, state_home: Path
 ) -> None:
     code, _, err = run_main(
-        capsys, "analyze", "--rulebooks", str(LANG), "--no-shipped", "--profile", f"EST={tmp_path / 'no.yaml'}"
+        capsys,
+        "analyze",
+        "--rulebooks",
+        str(LANG),
+        "--no-shipped",
+        "--profile",
+        f"EST={tmp_path / 'no.yaml'}",
     )
     assert code == 1 and err.startswith(f"error: {tmp_path / 'no.yaml'}") and "Traceback" not in err
 

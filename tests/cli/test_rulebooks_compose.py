@@ -154,8 +154,14 @@ def test_rules_packages_positions_list_and_show(tmp_path: Path) -> None:
 
 def test_explain_under_a_position_prints_its_reading_not_the_package_text() -> None:
     code, out, _ = run(
-        "explain", str(NOTPETYA), "-i", "cn:2017-notpetya", "-r", "il.sovereignty",
-        "--position", "FRA",
+        "explain",
+        str(NOTPETYA),
+        "-i",
+        "cn:2017-notpetya",
+        "-r",
+        "il.sovereignty",
+        "--position",
+        "FRA",
     )
     assert code == 0
     out = " ".join(out.split())  # rich wraps long lines
@@ -168,8 +174,14 @@ def test_explain_under_a_position_prints_its_reading_not_the_package_text() -> N
 def test_explain_a_rule_the_position_adds(tmp_path: Path) -> None:
     path = position_dir(tmp_path) / "positions" / "NLD.yaml"
     code, out, err = run(
-        "explain", str(NOTPETYA), "-i", "cn:2017-notpetya", "-r", "nld.test_added",
-        "--position", str(path),
+        "explain",
+        str(NOTPETYA),
+        "-i",
+        "cn:2017-notpetya",
+        "-r",
+        "nld.test_added",
+        "--position",
+        str(path),
     )
     assert code == 0, err
     assert "position:NLD" in out and "adds this rule" in out

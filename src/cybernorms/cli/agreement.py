@@ -20,6 +20,7 @@ import typer
 from cybernorms.cli import options
 from cybernorms.cli.arguments import parse_date
 from cybernorms.cli.console import cell, err, out, plain, progress_over
+from cybernorms.cli.helpscreen import Command
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -102,7 +103,7 @@ def _import_json(result: Any) -> dict[str, Any]:
 def register(app: typer.Typer) -> None:
     """Add ``agreement`` to the root command."""
 
-    @app.command()
+    @app.command(cls=Command)
     def agreement(
         csv_file: Path = typer.Argument(..., metavar="CSV", help="EuRepoC Global Database CSV."),
         position: list[str] = options.positions("Also compare"),

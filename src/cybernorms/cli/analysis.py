@@ -18,6 +18,7 @@ import typer
 from cybernorms.cli import options
 from cybernorms.cli.arguments import fail, parse_date
 from cybernorms.cli.console import cell, out, plain
+from cybernorms.cli.helpscreen import Command
 from cybernorms.service.formats import InputFormat
 
 if TYPE_CHECKING:
@@ -126,10 +127,12 @@ def _print_diff(report: DiffReport, fmt: Format) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    @app.command()
+    @app.command(cls=Command)
     def analyze(
         targets: list[str] = typer.Argument(
-            None, help="Package ids and position states (ISO3) to analyse; all by default."
+            None,
+            metavar="[TARGET]...",
+            help="Package ids and position states (ISO3) to analyse; all by default.",
         ),
         rulebooks: list[Path] = options.rulebooks(),
         no_shipped: bool = options.no_shipped(),
@@ -143,8 +146,12 @@ def register(app: typer.Typer) -> None:
             False, "--free-profiles", help="Let every state publish any parameters."
         ),
         as_of: str | None = options.as_of(),
-        bound: int = typer.Option(3, "--bound", min=1, max=8, help="Slots per list of facts."),
-        timeout_ms: int = typer.Option(10_000, "--timeout-ms", min=1, help="Budget per query."),
+        bound: int = typer.Option(
+            3, "--bound", metavar="1-8", min=1, max=8, help="Slots per list of facts."
+        ),
+        timeout_ms: int = typer.Option(
+            10_000, "--timeout-ms", metavar="MS", min=1, help="Budget per query."
+        ),
         fmt: Format = typer.Option(Format.table, "--format", help="table, json or markdown."),
         incidents: list[Path] = typer.Option(
             [],
@@ -178,14 +185,20 @@ def register(app: typer.Typer) -> None:
         if report.has_errors:
             raise typer.Exit(1)
 
-    @app.command()
+    @app.command(cls=Command)
     def diff(
-        old: Path = typer.Argument(..., help="The old version: package.yaml or its directory."),
-        new: Path = typer.Argument(..., help="The new version: package.yaml or its directory."),
+        old: Path = typer.Argument(
+            ..., metavar="OLD", help="The old version: package.yaml or its directory."
+        ),
+        new: Path = typer.Argument(
+            ..., metavar="NEW", help="The new version: package.yaml or its directory."
+        ),
         rulebooks: list[Path] = options.rulebooks(),
         no_shipped: bool = options.no_shipped(),
         fmt: Format = typer.Option(Format.table, "--format", help="table, json or markdown."),
-        timeout_ms: int = typer.Option(10_000, "--timeout-ms", min=1, help="Budget per query."),
+        timeout_ms: int = typer.Option(
+            10_000, "--timeout-ms", metavar="MS", min=1, help="Budget per query."
+        ),
     ) -> None:
         """Per rule: is the new criterion equivalent, stricter, looser or incomparable?"""
         from cybernorms.service import analysing

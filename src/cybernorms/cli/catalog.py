@@ -18,6 +18,7 @@ import typer
 
 from cybernorms.cli import options
 from cybernorms.cli.console import cell, out
+from cybernorms.cli.helpscreen import Command
 
 Row = dict[str, Any]
 
@@ -100,7 +101,7 @@ def _family(
         found: Callable[[Any, str], Row] = getattr(listing, detail_of)
         return found(books, key)
 
-    @family.command("list")
+    @family.command("list", cls=Command)
     def list_items(
         fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
         rulebooks: list[Path] = options.rulebooks(),
@@ -110,7 +111,7 @@ def _family(
         """One row per item of the loaded rulebooks."""
         _print_rows(rows(_books(rulebooks, no_shipped, position)), columns, fmt, name)
 
-    @family.command("show")
+    @family.command("show", cls=Command)
     def show(
         key: str = typer.Argument(..., metavar=item),
         fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),

@@ -13,6 +13,7 @@ import typer
 from cybernorms.cli import options
 from cybernorms.cli.arguments import parse_date
 from cybernorms.cli.console import cell, out, plain
+from cybernorms.cli.helpscreen import Command
 from cybernorms.service.formats import InputFormat
 
 
@@ -71,7 +72,7 @@ def _print_table(matrix: dict[str, Any]) -> None:
 def register(app: typer.Typer) -> None:
     """Add ``compare`` to the root command."""
 
-    @app.command()
+    @app.command(cls=Command)
     def compare(
         inputs: list[Path] = options.inputs(),
         incident: str | None = typer.Option(

@@ -20,6 +20,7 @@ import typer
 from cybernorms.cli import options
 from cybernorms.cli.arguments import fail, parse_date
 from cybernorms.cli.console import cell, err, out, plain, progress_over
+from cybernorms.cli.helpscreen import Command
 from cybernorms.cli.outputs import OutputFormat, chosen_format, file_target, text_target
 from cybernorms.service.formats import Detail, InputFormat
 
@@ -279,7 +280,7 @@ def write_verdicts(
 def register(app: typer.Typer) -> None:
     """Add evaluate, explain and check to the root command."""
 
-    @app.command()
+    @app.command(cls=Command)
     def evaluate(
         inputs: list[Path] = options.inputs(),
         source_format: InputFormat = options.source_format(),
@@ -414,7 +415,7 @@ def register(app: typer.Typer) -> None:
             )
         report_failed(loaded)
 
-    @app.command()
+    @app.command(cls=Command)
     def explain(
         inputs: list[Path] = options.inputs(),
         incident: str = typer.Option(..., "--incident", "-i", metavar="ID", help="Incident id."),
@@ -468,7 +469,7 @@ def register(app: typer.Typer) -> None:
             if v.trace is not None:
                 out().print(render_trace(v.trace))
 
-    @app.command()
+    @app.command(cls=Command)
     def check(
         paths: list[Path] = typer.Argument(
             None,
