@@ -92,10 +92,15 @@ def _mapping_kind(value: Mapping[str, object]) -> Kind | None:
     return None
 
 
+# Kinds an option or argument takes besides its own: incidents come as files of incidents,
+# STIX bundles or EuRepoC CSV.
+ALSO_TAKEN = {Kind.incidents: (Kind.stix, Kind.eurepoc)}
+
+
 def misplaced(path: Path, expected: Kind) -> str | None:
-    """``this is a position file; positions live in ...`` when ``path`` holds another kind
-    than ``expected``, else None."""
+    """``this is a position file; positions live in ...`` when ``path`` holds a kind that
+    ``expected``'s place does not take, else None."""
     found = document_kind(path)
-    if found is None or found is expected:
+    if found is None or found is expected or found in ALSO_TAKEN.get(expected, ()):
         return None
     return f"this is {found.phrase}, not {expected.phrase}; {WHERE[found]}"

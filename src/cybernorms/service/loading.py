@@ -81,6 +81,8 @@ def load_incident_inputs(
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     reader = _Reader(fmt, reference_data, loaded)
+    if reference_data is not None:
+        reader.references()  # a wrong directory is refused before any file is read
     for path in paths:
         if not path.exists():
             problems.append(Problem(str(path), "no such file or directory"))
@@ -151,11 +153,12 @@ class _Reader:
     def _stix(self, path: Path) -> list[Incident]:
         from cybernorms.ingest.stix import read_bundle
 
-        result = read_bundle(path, references=self._stix_references())
+        result = read_bundle(path, references=self.references())
         self.loaded.reports.append(result.summary())
         return list(result.incidents)
 
-    def _stix_references(self) -> Any:
+    def references(self) -> Any:
+        """The STIX reference tables (MISP galaxies, ATT&CK), loaded once."""
         from cybernorms.ingest.stix import References
 
         if self._references is None:
