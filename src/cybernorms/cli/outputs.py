@@ -77,6 +77,12 @@ def file_target(output: Path) -> Iterator[Path]:
         yield temp
 
 
+def _file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 @contextmanager
 def _temporary(output: Path) -> Iterator[Path]:
     directory = output.parent if str(output.parent) else Path(".")
@@ -85,6 +91,7 @@ def _temporary(output: Path) -> Iterator[Path]:
     fd, name = tempfile.mkstemp(prefix=f".{output.name}.", dir=directory)
     os.close(fd)
     temp = Path(name)
+    temp.chmod(_file_mode())  # mkstemp makes 0600; a report gets the mode any new file gets
     try:
         yield temp
         os.replace(temp, output)
