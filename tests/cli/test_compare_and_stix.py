@@ -128,10 +128,13 @@ def test_from_stix_forces_the_importer(apt1: Path, tmp_path: Path) -> None:
 
 
 def test_reference_data_gives_the_importer_its_tables(apt1: Path, shared_data: Path) -> None:
-    code, out, err = run(
-        "evaluate", str(apt1), "--reference-data", str(shared_data), "-f", "json", "--no-trace"
-    )
-    assert code == 0, err
+    def subjects(*extra: str) -> set[object]:
+        code, out, err = run("evaluate", str(apt1), *extra, "-f", "json", "--no-trace")
+        assert code == 0, err
+        return {v["subject"] for v in json.loads(out) if v["rule"] == "il.state_responsibility"}
+
+    assert subjects() == {None}  # the bundle alone names no state
+    assert subjects("--reference-data", str(shared_data)) == {"CHN"}  # the MISP galaxy does
     code, _, err = run("evaluate", str(apt1), "--reference-data", str(apt1.parent))
     assert code == 1 and "neither misp-galaxy/ nor mitre-attack/" in err
 
