@@ -86,10 +86,39 @@ def _print_findings(findings: list[Finding], fmt: Format, title: str) -> None:
     console.print(table)
 
 
-def _print_report(report: Report, fmt: Format) -> None:
-    if fmt is Format.json:
-        out().out(json.dumps(report.to_json(), indent=2, ensure_ascii=False), highlight=False)
+def _print_departures(matrix: dict[str, dict[str, str]], fmt: Format) -> None:
+    """Readings x rules: where each position departs from its package, with the witness's
+    outcomes; a rule no reading departs on is left out."""
+    if not matrix:
         return
+    from rich.table import Table
+
+    rules = sorted({rule for row in matrix.values() for rule in row})
+    if fmt is Format.markdown:
+        out().out("| reading | " + " | ".join(rules) + " |", highlight=False)
+        out().out("|---|" + "---|" * len(rules), highlight=False)
+        for reading, row in sorted(matrix.items()):
+            cells = [row.get(r, "") for r in rules]
+            out().out(plain(f"| {reading} | " + " | ".join(cells) + " |"), highlight=False)
+        out().out("", highlight=False)
+        return
+    table = Table(title="Departures from the package (readings x rules)", show_lines=True)
+    table.add_column("reading", no_wrap=True)
+    for rule in rules:
+        table.add_column(cell(rule), overflow="fold")
+    for reading, row in sorted(matrix.items()):
+        table.add_row(cell(reading), *(cell(row.get(r, "")) for r in rules))
+    out().print(table)
+
+
+def _print_report(report: Report, fmt: Format) -> None:
+    from cybernorms.service.analysing import departures
+
+    if fmt is Format.json:
+        doc = {**report.to_json(), "departures": departures(report)}
+        out().out(json.dumps(doc, indent=2, ensure_ascii=False), highlight=False)
+        return
+    _print_departures(departures(report), fmt)
     findings = report.sorted()
     _print_findings(findings, fmt, "Findings")
     errors = sum(f.severity == "error" for f in findings)
