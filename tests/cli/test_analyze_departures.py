@@ -22,8 +22,12 @@ def test_departures_are_a_matrix_of_readings_by_rules() -> None:
     assert "il.use_of_force" not in departures["position:FRA"]  # no departure, no cell
 
 
-def test_the_table_leads_the_markdown_report() -> None:
+def test_the_markdown_report_ends_with_the_table() -> None:
     result = runner.invoke(app, ["analyze", "--format", "markdown"])
     assert result.exit_code == 0
-    first = result.stdout.splitlines()[0]
-    assert first == "| reading | il.countermeasures | il.due_diligence | il.sovereignty |"
+    lines = result.stdout.splitlines()
+    header = "| reading | il.countermeasures | il.due_diligence | il.sovereignty |"
+    at = lines.index(header)
+    assert at > lines.index("| severity | kind | scope | rules | finding | witness |")
+    assert lines[at + 2].startswith("| position:FRA | violation; package: undetermined |")
+    assert lines[at + 3].startswith("| position:GBR |")

@@ -100,7 +100,6 @@ def _print_departures(matrix: dict[str, dict[str, str]], fmt: Format) -> None:
         for reading, row in sorted(matrix.items()):
             cells = [row.get(r, "") for r in rules]
             out().out(plain(f"| {reading} | " + " | ".join(cells) + " |"), highlight=False)
-        out().out("", highlight=False)
         return
     table = Table(title="Departures from the package (readings x rules)", show_lines=True)
     table.add_column("reading", no_wrap=True)
@@ -118,9 +117,10 @@ def _print_report(report: Report, fmt: Format) -> None:
         doc = {**report.to_json(), "departures": departures(report)}
         out().out(json.dumps(doc, indent=2, ensure_ascii=False), highlight=False)
         return
-    _print_departures(departures(report), fmt)
     findings = report.sorted()
     _print_findings(findings, fmt, "Findings")
+    out().out("", highlight=False)
+    _print_departures(departures(report), fmt)
     errors = sum(f.severity == "error" for f in findings)
     out().out(
         f"\n{len(findings)} findings ({errors} errors); {report.solver_calls} solver calls in "
