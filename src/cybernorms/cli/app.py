@@ -90,7 +90,7 @@ app = typer.Typer(
     help="Rules of responsible state behaviour in cyberspace, as verifiable code.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
     cls=RootCommand,
 )
 

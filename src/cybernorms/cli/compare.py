@@ -106,8 +106,10 @@ def register(app: typer.Typer) -> None:
         source_format: InputFormat = options.source_format(),
         reference_data: Path | None = options.reference_data(),
     ) -> None:
-        """One incident under the packages' reading and each position's, side by side:
-        a matrix of rules x readings, with the facts that decide each difference."""
+        """One incident under every reading side by side, with the facts deciding each difference.
+
+        A matrix of rules x readings: each rule's own package (consensus or restatement) and
+        each position (--position ALL, the default, or a list)."""
         from cybernorms.cli.evaluation import load_inputs
         from cybernorms.cli.outputs import text_target
         from cybernorms.report import matrix as render

@@ -431,8 +431,10 @@ def register(app: typer.Typer) -> None:
         no_shipped: bool = options.no_shipped(),
         reference_data: Path | None = options.reference_data(),
     ) -> None:
-        """Show the reasoning behind one verdict, as a tree, with the rule as its basis reads
-        it (a position's own criterion and note under --position)."""
+        """Show the reasoning behind one verdict, as a tree.
+
+        The rule is shown as the verdict's basis reads it: under --position, the position's
+        own criterion and note."""
         from cybernorms.service import loading
         from cybernorms.service.explaining import explain as explain_verdict
 
@@ -478,9 +480,12 @@ def register(app: typer.Typer) -> None:
             "bundles, EuRepoC CSV (default: rulebooks and examples/incidents).",
         ),
     ) -> None:
-        """Validate rulebooks, positions, profiles and incident files (each file recognised by
-        its content), run rule examples, and refuse rulebooks with analysis findings of
-        severity error (conflicts, gaps, ...)."""
+        """Validate rulebooks, positions, profiles and incidents; run rule examples.
+
+        Each file is recognised by its content (package, position, profile, examples,
+        incidents, STIX bundle, EuRepoC CSV); a package or position file is loaded with the
+        shipped packages it reads. Rulebooks with analysis findings of severity error
+        (conflicts, gaps, ...) are refused."""
         from cybernorms.service.checking import check_paths
 
         report = check_paths(list(paths or []) or [Path("rulebooks"), Path("examples/incidents")])
