@@ -181,7 +181,7 @@ def register(app: typer.Typer) -> None:
         timeout_ms: int = typer.Option(
             10_000, "--timeout-ms", metavar="MS", min=1, help="Budget per query."
         ),
-        fmt: Format = typer.Option(Format.table, "--format", help="table, json or markdown."),
+        fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
         incidents: list[Path] = typer.Option(
             [],
             "--incidents",
@@ -224,7 +224,7 @@ def register(app: typer.Typer) -> None:
         ),
         rulebooks: list[Path] = options.rulebooks(),
         no_shipped: bool = options.no_shipped(),
-        fmt: Format = typer.Option(Format.table, "--format", help="table, json or markdown."),
+        fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
         timeout_ms: int = typer.Option(
             10_000, "--timeout-ms", metavar="MS", min=1, help="Budget per query."
         ),

@@ -87,7 +87,7 @@ def register(app: typer.Typer) -> None:
             "--position",
             metavar="ISO3|FILE|ALL",
             help="The readings beside the packages': states, position files, or ALL (every "
-            "loaded position); repeatable. Default: ALL.",
+            "loaded position); repeatable.",
         ),
         package: list[str] = options.packages(),
         differences: bool = typer.Option(

@@ -40,7 +40,7 @@ def positions(what: str = "Also evaluate under") -> Any:
         [],
         "--position",
         metavar="ISO3|FILE",
-        help=f"{what} this position: a state (ISO3, group:XX) among those loaded, or a "
+        help=f"{what} this position: a state (ISO3) among those loaded, or a "
         "position file by path; repeatable.",
     )
 
