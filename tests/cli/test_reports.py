@@ -162,7 +162,7 @@ def test_db_is_read_from_the_environment() -> None:
         ["evaluate", str(NOTPETYA), "--profiles", str(REPO / "rulebooks" / "profiles")],
         env={"CYBERNORMS_DB": "sqlite:///nowhere.db"},
     )
-    assert result.exit_code == 1 and "give --db or --profiles, not both" in result.stderr
+    assert result.exit_code == 1 and "give --db or --profiles/--profile, not both" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -173,3 +173,19 @@ def test_help_screens_show_no_python_type_names(command: str) -> None:
     result = runner.invoke(app, [*command.split(), "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert not re.search(r"list\[|\bPath\b|<[a-z]+\[", result.stdout), result.stdout
+
+
+def test_profile_replaces_one_states_profiles_in_every_evaluating_command(tmp_path: Path) -> None:
+    fra = REPO / "rulebooks" / "profiles" / "FRA.yaml"
+    for command in (
+        ["evaluate"],
+        ["compare"],
+        ["explain", "-i", "cn:2017-notpetya", "-r", "il.sovereignty"],
+    ):
+        code, _, err = run(*command, str(NOTPETYA), "--profile", f"EST={fra}")
+        assert code == 1 and "expected profiles of EST, found FRA" in err
+    code, _, err = run("evaluate", str(NOTPETYA), "--profile", "EST")
+    assert code == 1 and "expected ISO3=FILE" in err
+    code, out, err = run("evaluate", str(NOTPETYA), "--profile", f"FRA={fra}", "-f", "json")
+    assert code == 0, err
+    assert json.loads(out)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from cybernorms.cli import options
-from cybernorms.cli.arguments import fail, parse_date
+from cybernorms.cli.arguments import parse_date, profile_files
 from cybernorms.cli.console import cell, out, plain
 from cybernorms.cli.helpscreen import Command
 from cybernorms.service.formats import InputFormat
@@ -32,18 +32,6 @@ class Format(StrEnum):
     table = "table"
     json = "json"
     markdown = "markdown"
-
-
-def _profile_files(specs: list[str]) -> dict[str, Path]:
-    """``ISO3=FILE`` options as a mapping."""
-    files: dict[str, Path] = {}
-    for spec in specs:
-        state, sep, file = spec.partition("=")
-        state = state.strip().upper()
-        if not sep or len(state) != 3 or not file:
-            fail(f"--profile {spec!r}: expected ISO3=FILE")
-        files[state] = Path(file)
-    return files
 
 
 def _message(f: Finding) -> str:
@@ -165,12 +153,7 @@ def register(app: typer.Typer) -> None:
         ),
         rulebooks: list[Path] = options.rulebooks(),
         no_shipped: bool = options.no_shipped(),
-        profile: list[str] = typer.Option(
-            [],
-            "--profile",
-            metavar="ISO3=FILE",
-            help="Analyse with this state's profile from FILE; repeatable.",
-        ),
+        profile: list[str] = options.profile_overrides(),
         free_profiles: bool = typer.Option(
             False, "--free-profiles", help="Let every state publish any parameters."
         ),
@@ -199,7 +182,7 @@ def register(app: typer.Typer) -> None:
 
         date = parse_date(as_of)
         books = options.compose(rulebooks, no_shipped).books
-        profiles = loading.profiles_replacing(books.profiles, _profile_files(profile))
+        profiles = loading.profiles_replacing(books.profiles, profile_files(profile))
         report = analysing.analyse(
             books,
             targets or [],

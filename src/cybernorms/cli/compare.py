@@ -101,6 +101,7 @@ def register(app: typer.Typer) -> None:
         ),
         as_of: str | None = options.as_of(),
         profiles: list[Path] = options.profiles(),
+        profile: list[str] = options.profile_overrides(),
         rulebooks: list[Path] = options.rulebooks(),
         no_shipped: bool = options.no_shipped(),
         source_format: InputFormat = options.source_format(),
@@ -113,7 +114,6 @@ def register(app: typer.Typer) -> None:
         from cybernorms.cli.evaluation import load_inputs
         from cybernorms.cli.outputs import text_target
         from cybernorms.report import matrix as render
-        from cybernorms.service import loading
         from cybernorms.service.comparing import compare as compare_readings
         from cybernorms.service.errors import BadRequest
 
@@ -136,7 +136,7 @@ def register(app: typer.Typer) -> None:
             chosen,
             wanted,
             packages=composed.packages,
-            profiles=loading.profile_files(profiles) if profiles else None,
+            profiles=options.chosen_profiles(composed.books, profiles, profile),
             as_of=date,
             only_differences=differences,
         ).to_json()

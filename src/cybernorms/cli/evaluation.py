@@ -302,6 +302,7 @@ def register(app: typer.Typer) -> None:
             ".stix.json .parquet (pyarrow: extra 'parquet').",
         ),
         profiles: list[Path] = options.profiles(),
+        profile: list[str] = options.profile_overrides(),
         rulebooks: list[Path] = options.rulebooks(),
         no_shipped: bool = options.no_shipped(),
         with_trace: bool = typer.Option(
@@ -362,8 +363,8 @@ def register(app: typer.Typer) -> None:
         from cybernorms.service.selecting import Filters
 
         date = parse_date(as_of)
-        if db is not None and profiles:
-            fail("give --db or --profiles, not both")
+        if db is not None and (profiles or profile):
+            fail("give --db or --profiles/--profile, not both")
         fmt = chosen_format(output_format, output)
         filters = Filters.of(
             states=state,
@@ -380,7 +381,7 @@ def register(app: typer.Typer) -> None:
         profile_list = (
             loading.registry_profiles(db, date or dt.date.today())
             if db is not None
-            else (loading.profile_files(profiles) if profiles else None)
+            else options.chosen_profiles(books, profiles, profile)
         )
         loaded = load_inputs(
             inputs, source_format, keep_going=keep_going, reference_data=reference_data
@@ -427,6 +428,7 @@ def register(app: typer.Typer) -> None:
         as_of: str | None = options.as_of(),
         source_format: InputFormat = options.source_format(),
         profiles: list[Path] = options.profiles(),
+        profile: list[str] = options.profile_overrides(),
         rulebooks: list[Path] = options.rulebooks(),
         no_shipped: bool = options.no_shipped(),
         reference_data: Path | None = options.reference_data(),
@@ -435,7 +437,6 @@ def register(app: typer.Typer) -> None:
 
         The rule is shown as the verdict's basis reads it: under --position, the position's
         own criterion and note."""
-        from cybernorms.service import loading
         from cybernorms.service.explaining import explain as explain_verdict
 
         date = parse_date(as_of)
@@ -447,7 +448,7 @@ def register(app: typer.Typer) -> None:
             rule,
             subject=subject,
             positions=composed.positions,
-            profiles=loading.profile_files(profiles) if profiles else None,
+            profiles=options.chosen_profiles(composed.books, profiles, profile),
             as_of=date,
         )
         for e in explanations:

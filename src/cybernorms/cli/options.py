@@ -16,6 +16,8 @@ import typer
 from cybernorms.service.formats import DATE_RULE, InputFormat
 
 if TYPE_CHECKING:
+    from cybernorms.model.profile import Profile
+    from cybernorms.rules.catalog import Rulebooks
     from cybernorms.service.loading import Composed
 
 
@@ -68,6 +70,29 @@ def profiles() -> Any:
         help="Use the profiles of these files or directories instead of the rulebooks' own; "
         "repeatable.",
     )
+
+
+def profile_overrides() -> Any:
+    return typer.Option(
+        [],
+        "--profile",
+        metavar="ISO3=FILE",
+        help="Replace this state's profiles with those in FILE; repeatable.",
+    )
+
+
+def chosen_profiles(
+    books: Rulebooks, files: Sequence[Path], overrides: Sequence[str]
+) -> list[Profile] | None:
+    """The profiles ``--profiles`` and ``--profile ISO3=FILE`` ask for (None: the rulebooks'
+    own): the files instead of the rulebooks' profiles, then each state's replaced."""
+    from cybernorms.cli.arguments import profile_files
+    from cybernorms.service import loading
+
+    if not files and not overrides:
+        return None
+    base = loading.profile_files(files) if files else list(books.profiles)
+    return loading.profiles_replacing(base, profile_files(list(overrides)))
 
 
 def source_format() -> Any:
