@@ -214,7 +214,7 @@ def test_cli_analyze_shipped_exits_0_and_prints_table() -> None:
 
 def test_cli_analyze_planted_exits_1_with_json() -> None:
     result = runner.invoke(
-        app, ["analyze", "--rulebooks", str(DATA / "planted"), "--format", "json"]
+        app, ["analyze", "--rulebooks", str(DATA / "planted"), "--no-shipped", "--format", "json"]
     )
     assert result.exit_code == 1
     data = json.loads(result.stdout)
@@ -249,6 +249,7 @@ def test_cli_profile_override_changes_the_analysis(tmp_path: Path) -> None:
             "analyze",
             "--rulebooks",
             str(DATA / "planted"),
+            "--no-shipped",
             "--profile",
             f"EST={profile}",
             "--format",
