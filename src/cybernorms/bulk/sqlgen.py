@@ -349,10 +349,12 @@ class SqlAlgebra:
         return self.unknown_if_any(paren(value), (item,))
 
     def member_of_list(self, item: Term, container: Term, negate: bool) -> Term:
+        """``ARRAY_CONTAINS`` is NULL-strict on both engines (NULL list or NULL item: NULL),
+        so it needs no guard; lists of the layout hold no NULL elements."""
         value: exp.Expr = exp.ArrayContains(this=container.value, expression=item.value)
         if negate:
             value = exp.Not(this=paren(value))
-        return self.guarded(value, (item, container))
+        return self.unknown_if_any(value, (item, container))
 
     def days_between(self, start: Term, end: Term) -> Term:
         value = exp.DateDiff(this=end.value, expression=start.value, unit=exp.var("DAY"))
@@ -396,10 +398,12 @@ class SqlAlgebra:
                 expressions=[exp.to_identifier(element), exp.to_identifier(index)],
             )
 
-        code = case(
-            (is_true(p.value), exp.Literal.number(2)),
-            (is_false(p.value), exp.Literal.number(0)),
-            default=exp.Literal.number(1),
+        code = exp.Coalesce(
+            this=exp.Mul(
+                this=exp.Cast(this=paren(p.value), to=exp.DataType.build("INT")),
+                expression=exp.Literal.number(2),
+            ),
+            expressions=[exp.Literal.number(1)],
         )
         codes = exp.Transform(this=source.value, expression=over(code))
         if kind == "any":
