@@ -96,12 +96,16 @@ def _line(label: str, figures: dict[str, Any], n: int, note: str = "") -> str:
 def run(argv: list[str]) -> None:
     opts = _options(argv)
     n = opts.n
-    print(f"incidents: {n:,} generated (seed {opts.seed}); as_of {AS_OF}; 2 threads; "
-          f"{os.cpu_count()} CPUs on this machine")
+    print(
+        f"incidents: {n:,} generated (seed {opts.seed}); as_of {AS_OF}; 2 threads; "
+        f"{os.cpu_count()} CPUs on this machine"
+    )
     books = load_rulebooks()
     rules = sum(len(p.rules) for p in books.packages)
-    print(f"rules: {rules} in {len(books.packages)} packages + positions "
-          f"{', '.join(p.state for p in books.positions)}; {len(books.profiles)} profiles")
+    print(
+        f"rules: {rules} in {len(books.packages)} packages + positions "
+        f"{', '.join(p.state for p in books.positions)}; {len(books.profiles)} profiles"
+    )
     rng = random.Random(opts.seed)
     start = time.perf_counter()
     rows = [incident_dict(rng, i) for i in range(n)]
@@ -109,8 +113,10 @@ def run(argv: list[str]) -> None:
         parquet = Path(tmp) / "incidents.parquet"
         _write(rows, parquet)
         size = parquet.stat().st_size
-        print(f"setup (not timed as evaluation): generated and wrote Parquet in "
-              f"{time.perf_counter() - start:.1f} s ({size / 1e6:,.1f} MB)\n")
+        print(
+            f"setup (not timed as evaluation): generated and wrote Parquet in "
+            f"{time.perf_counter() - start:.1f} s ({size / 1e6:,.1f} MB)\n"
+        )
 
         # The Python fast path on a sample of the same incidents.
         sample = [Incident.model_validate(r) for r in rows[: min(opts.sample, n)]]
@@ -124,12 +130,16 @@ def run(argv: list[str]) -> None:
         duck = _contender("duckdb", parquet)
         print("All shipped rules (codes and missing facts):")
         print(_line("DuckDB (generated SQL)", duck, n))
-        print(f"  {'Python fast path (codes only)':<34} "
-              f"evaluate {per_incident * n:8.2f} s   {1 / per_incident:>12,.0f} incidents/s"
-              f"   EXTRAPOLATED from a measured sample of {len(sample):,} "
-              f"({python_verdicts:,} verdicts)")
-        print(f"  verdicts: {duck['verdicts']:,}; outcome codes {duck['mix']}; "
-              f"undetermined with missing facts: {duck['undetermined_with_missing']:,}")
+        print(
+            f"  {'Python fast path (codes only)':<34} "
+            f"evaluate {per_incident * n:8.2f} s   {1 / per_incident:>12,.0f} incidents/s"
+            f"   EXTRAPOLATED from a measured sample of {len(sample):,} "
+            f"({python_verdicts:,} verdicts)"
+        )
+        print(
+            f"  verdicts: {duck['verdicts']:,}; outcome codes {duck['mix']}; "
+            f"undetermined with missing facts: {duck['undetermined_with_missing']:,}"
+        )
 
         spark_n = min(opts.spark_n or n, n)
         spark_note = ""
@@ -142,8 +152,10 @@ def run(argv: list[str]) -> None:
             spark = _contender("spark", spark_file)
             print(_line("Spark local[2] (same SQL)", spark, spark_n, spark_note))
             if spark_n < n:
-                print(f"  {'':<34} evaluate {spark['eval_s'] * n / spark_n:8.2f} s "
-                      f"EXTRAPOLATED to {n:,}")
+                print(
+                    f"  {'':<34} evaluate {spark['eval_s'] * n / spark_n:8.2f} s "
+                    f"EXTRAPOLATED to {n:,}"
+                )
 
         print(f"\nThe three benchmark rules ({', '.join(THREE)}), codes only:")
         polars = _contender("polars", parquet)
@@ -151,13 +163,19 @@ def run(argv: list[str]) -> None:
         print(_line("Polars (hand-written)", polars, n))
         print(_line("DuckDB (generated SQL)", three, n))
         same = polars["mix"] == three["mix"]
-        print(f"  same outcome counts: {'yes' if same else 'NO'} "
-              f"(Polars {polars['mix']}, DuckDB {three['mix']})")
+        print(
+            f"  same outcome counts: {'yes' if same else 'NO'} "
+            f"(Polars {polars['mix']}, DuckDB {three['mix']})"
+        )
 
         ratio = three["eval_s"] / polars["eval_s"]
         print("\nTargets (DESIGN section 9):")
         ok = "met" if duck["eval_s"] < TARGET_SECONDS and n >= 1_000_000 else "NOT met"
-        print(f"  DuckDB, all rules, {n:,} incidents: {duck['eval_s']:.2f} s "
-              f"(target under {TARGET_SECONDS:.0f} s for 1,000,000: {ok})")
-        print(f"  DuckDB / Polars on the three rules: {ratio:.2f}x "
-              f"(target at most {TARGET_RATIO:.0f}x: {'met' if ratio <= TARGET_RATIO else 'NOT met'})")
+        print(
+            f"  DuckDB, all rules, {n:,} incidents: {duck['eval_s']:.2f} s "
+            f"(target under {TARGET_SECONDS:.0f} s for 1,000,000: {ok})"
+        )
+        print(
+            f"  DuckDB / Polars on the three rules: {ratio:.2f}x "
+            f"(target at most {TARGET_RATIO:.0f}x: {'met' if ratio <= TARGET_RATIO else 'NOT met'})"
+        )

@@ -122,6 +122,4 @@ def three_rules(
         _decide(acting, force, subject).alias("il.use_of_force"),
         _decide(acting, damage, subject).alias("gge2015.f"),
     )
-    return out.unpivot(
-        index=["incident", "subject"], variable_name="rule", value_name="outcome"
-    )
+    return out.unpivot(index=["incident", "subject"], variable_name="rule", value_name="outcome")

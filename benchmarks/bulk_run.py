@@ -99,9 +99,9 @@ def run_duckdb(parquet: str, rules: tuple[str, ...] | None, threads: int) -> dic
 
 
 def run_polars(parquet: str) -> dict[str, Any]:
-    from benchmarks.bulk_polars import three_rules
-
     import polars as pl
+
+    from benchmarks.bulk_polars import three_rules
 
     packages, profiles, _ = _books(THREE)
     start = time.perf_counter()
@@ -121,11 +121,11 @@ def run_polars(parquet: str) -> dict[str, Any]:
 
 
 def run_spark(parquet: str) -> dict[str, Any]:
+    import pyarrow.parquet as pq
+
     from cybernorms.bulk.engines import spark_session
     from cybernorms.bulk.plan import EPOCHS, INCIDENTS, build_plan
     from cybernorms.bulk.sqlgen import SPARK
-
-    import pyarrow.parquet as pq
 
     packages, profiles, positions = _books(None)
     plan = build_plan(packages, profiles, positions, SPARK, as_of=AS_OF, today=AS_OF)
