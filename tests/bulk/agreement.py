@@ -4,27 +4,22 @@ The reference is the engine: its tracing interpreter (``Evaluator(reference=True
 generated tracing code (``Evaluator().verdicts``) and its generated fast path
 (``Evaluator().outcomes``, codes only). The bulk back ends must give exactly the same rows.
 
-One known difference, on purpose: a rule whose subject is a list that is known to be empty
-(``territory_used: []``). The engine on main still evaluates it with an unknown subject
-(``undetermined, missing: territory_used``: the bug issue 7 fixes in ``semantics/``); the bulk
-back end gives the fixed meaning, one ``not_applicable`` verdict with nothing missing. Those
-verdicts are checked for the fixed meaning and left out of the comparison with the engine.
+The engine is the one of branch ``semantics`` (merged): the known-empty subject list
+(``territory_used: []``) gives one ``not_applicable`` verdict without subject in every back end.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 import pyarrow as pa
 
 from cybernorms.bulk import evaluate_many
 from cybernorms.engine import Evaluator
 from cybernorms.model.facts import Incident
-from cybernorms.rules import ir
 from cybernorms.rules.catalog import Rulebooks
-from cybernorms.rules.package import Position, Rule
+from cybernorms.rules.package import Position
 
 Key = tuple[str, str, str | None, str]  # incident, rule, subject, basis
 Row = tuple[str, tuple[str, ...]]  # outcome, missing
@@ -71,27 +66,6 @@ def bulk_verdicts(table: pa.Table) -> dict[Key, Row]:
     return rows
 
 
-def known_empty_subjects(
-    books: Rulebooks, positions: Sequence[Position], incidents: Sequence[Incident]
-) -> set[Key]:
-    """The (incident, rule, basis) verdicts whose subject list is known to be empty."""
-    keys: set[Key] = set()
-    rules: list[tuple[str, Rule]] = [(p.basis, r) for p in books.packages for r in p.rules]
-    for position in positions:
-        read = books.package(position.package).rules
-        rules += [(position.basis, r) for r in (*read, *position.added)]
-    for incident in incidents:
-        for basis, rule in rules:
-            if not rule.subject_is_list or not isinstance(rule.subject, ir.FactRef):
-                continue
-            value: Any = incident
-            for name in rule.subject.path:
-                value = getattr(value, name)
-            if value == []:
-                keys.add((incident.id, rule.id, None, basis))
-    return keys
-
-
 def assert_agree(
     books: Rulebooks,
     incidents: Sequence[Incident],
@@ -113,10 +87,6 @@ def assert_agree(
         spark_master=spark_master,
     )
     got = bulk_verdicts(table)
-    fixed = {k for k in known_empty_subjects(books, positions, incidents) if k in expected}
-    for key in fixed:
-        assert got.get(key) == ("not_applicable", ()), key
-        del expected[key], got[key]
     assert set(got) == set(expected)
     differ = {k: (got[k], expected[k]) for k in expected if got[k] != expected[k]}
     assert not differ, f"{len(differ)} verdicts differ, e.g. {sorted(differ.items())[:3]}"

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bulk.agreement import assert_agree
+from cybernorms.bulk import evaluate_many
 from cybernorms.ingest.eurepoc import import_eurepoc
 from cybernorms.ingest.files import incident_files, load_incidents
 from cybernorms.model.facts import Incident
@@ -76,6 +77,22 @@ def test_unknown_incident_dates_read_each_states_latest_profile(shipped: Ruleboo
     """No ``as_of`` and no start date: the engine reads each state's latest version."""
     undated = [i.model_copy(update={"start_date": None, "end_date": None}) for i in _curated()]
     assert_agree(shipped, undated, positions=shipped.positions, as_of=None)
+
+
+def test_a_known_empty_subject_list_judges_no_one(shipped: Rulebooks) -> None:
+    """``territory_used: []``: one verdict without subject, not applicable, nothing missing;
+    unknown ``territory_used``: one verdict without subject, missing the list where it
+    could be a violation."""
+    known_empty = Incident.model_validate({"id": "e", "territory_used": []})
+    unknown = Incident.model_validate({"id": "u", "effects": {"disruption": "long"}})
+    table = evaluate_many([known_empty, unknown], shipped.packages, shipped.profiles)
+    rows = {(r["incident"], r["rule"]): r for r in table.to_pylist()}
+    empty = rows[("e", "il.due_diligence")]
+    assert (empty["subject"], empty["outcome"], empty["missing"]) == (None, "not_applicable", [])
+    dd = rows[("u", "il.due_diligence")]
+    assert (dd["subject"], dd["outcome"]) == (None, "undetermined")
+    assert "territory_used" in dd["missing"]
+    assert_agree(shipped, [known_empty, unknown])
 
 
 # -- Spark ------------------------------------------------------------------------------------

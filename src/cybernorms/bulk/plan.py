@@ -21,17 +21,18 @@ in force that the query joins (``profile_epochs``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pyarrow as pa
 from sqlglot import exp
 
+from cybernorms.bulk.errors import BulkError, UnsupportedConstruct
 from cybernorms.bulk.layout import arrow_type
 from cybernorms.bulk.sqlgen import (
     EMPTY_SUBJECTS,
     NONE_MISSING,
-    NOT_APPLICABLE,
     PROFILES,
     ROW,
     SUBJECT,
@@ -39,18 +40,23 @@ from cybernorms.bulk.sqlgen import (
     Dialect,
     RuleColumns,
     RuleKey,
-    Scope,
     SqlAlgebra,
     Term,
     case,
     is_null,
     lit,
+    rule_outcome,
+    subject_term,
 )
-from cybernorms.engine import Evaluator, ProfileBook
+from cybernorms.engine import ProfileBook
 from cybernorms.model.profile import Profile
 from cybernorms.rules import ir
 from cybernorms.rules.package import Package, Position, Rule
 from cybernorms.rules.types import PROFILE, STATE_LIST
+from cybernorms.semantics.lenses import resolve
+from cybernorms.semantics.nodes import Scope, UnknownConstruct, evaluate
+
+T = TypeVar("T")
 
 INCIDENTS = "incidents"
 EPOCHS = "profile_epochs"
@@ -79,12 +85,19 @@ class Plan:
 
 
 def lenses(packages: Sequence[Package], positions: Sequence[Position]) -> list[Lens]:
-    """Every lens with the rules it reports, in the engine's order."""
-    evaluator = Evaluator(packages, (), positions, json_traces=False)
-    return [  # the engine's lens resolution, stated once there
-        Lens(lens.basis, {k: c.rule for k, c in lens.table.items()}, tuple(lens.report))
-        for lens in evaluator._lenses
-    ]
+    """Consensus, then each position's lens (``semantics.lenses.resolve``), in the engine's
+    order, with the rules each reports."""
+    base = {r.key: r for p in packages for r in p.rules}
+    out = [Lens(None, base, tuple(base))]
+    known = {p.id for p in packages}
+    for position in positions:
+        if position.package not in known:
+            raise BulkError(
+                f"position {position.state} reads package {position.package!r}, which is not loaded"
+            )
+        lens = resolve(base, position)
+        out.append(Lens(position.basis, dict(lens.table), lens.affected))
+    return out
 
 
 def depends_first(table: Mapping[RuleKey, Rule], keys: Iterable[RuleKey]) -> list[RuleKey]:
@@ -219,9 +232,13 @@ def build_plan(
 
 
 def _expand(algebra: SqlAlgebra, rule: Rule) -> exp.Select:
-    """The rows of one subject expression: one per subject state (NULL when unknown)."""
-    scope = Scope(rule, rule.subject.text, {})
-    subject = algebra.term(rule.subject, scope).value
+    """The rows of one subject expression: one per subject state. A list gives one row per
+    distinct member, or one row with a NULL subject when it is unknown or known to be empty
+    (``_no_subjects`` tells the two apart: ``semantics.decision.expand``)."""
+    algebra.rule = rule
+    subject = _compiled(
+        lambda: evaluate(algebra, rule.subject, Scope(_NO_SUBJECT, rule.package)), rule
+    ).value
     rows = _from(_select(_star(ROW)), exp.to_table("base").as_(ROW))
     if rule.subject.type == STATE_LIST:
         size = exp.ArraySize(this=subject)
@@ -244,33 +261,48 @@ def _expand(algebra: SqlAlgebra, rule: Rule) -> exp.Select:
     )
 
 
+_NO_SUBJECT = Term(exp.Null(), NONE_MISSING)  # subject expressions never read ``subject``
+
+
+def _compiled(compile_: Callable[[], T], rule: Rule) -> T:
+    """Compile one rule's SQL; a node type the semantics does not know is refused naming
+    the rule and the construct."""
+    try:
+        return compile_()
+    except UnknownConstruct as exc:
+        raise UnsupportedConstruct(rule, str(exc)) from None
+
+
 def _rule_columns(
     algebra: SqlAlgebra, lens: Lens, keys: Sequence[RuleKey], source: str
 ) -> tuple[dict[RuleKey, RuleColumns], exp.Query]:
-    """The rows of one subject expression under one lens, with the values and outcome code of
-    every rule reported (and every rule they name) as columns: one layer of SELECTs per rule,
-    a rule after those it names, so ``breached`` reads a column instead of re-deciding."""
+    """The rows of one subject expression under one lens, with the criteria values and the
+    outcome code of every rule reported (and every rule they name) as columns: a layer of
+    SELECTs per rule, a rule after those it names, so ``breached`` reads a column instead of
+    deciding the named rule again."""
     columns: dict[RuleKey, RuleColumns] = {}
+    algebra.lens, algebra.columns, algebra.node_columns = lens.table, columns, {}
     rows: exp.Query = _from(_select(_star(ROW)), exp.to_table(source).as_(ROW))
     for n, key in enumerate(depends_first(lens.table, keys)):
         rule = lens.table[key]
-        algebra.columns = columns
-        scope = Scope(rule, rule.subject.text, lens.table)
-        applies, violated = algebra.rule_terms(scope)
+        algebra.rule = rule
+        scope = Scope(subject_term(rule.subject.text), rule.package)
+        applies = _compiled(lambda: evaluate(algebra, rule.applies, scope), rule)  # noqa: B023
+        violated = _compiled(lambda: evaluate(algebra, rule.violated, scope), rule)  # noqa: B023
         names = RuleColumns(f"_a{n}", f"_v{n}", f"_c{n}")
-        values = _select(
-            _star(ROW),
-            exp.alias_(applies.value, names.applies),
-            exp.alias_(violated.value, names.violated),
-        ).from_(
-            exp.Subquery(this=rows, alias=exp.TableAlias(this=exp.to_identifier(ROW))), copy=False
+        values = _from(
+            _select(
+                _star(ROW),
+                exp.alias_(applies.value, names.applies),
+                exp.alias_(violated.value, names.violated),
+            ),
+            exp.Subquery(this=rows, alias=exp.TableAlias(this=exp.to_identifier(ROW))),
         )
-        read = Term(RuleColumns.ref(names.applies), applies.missing)
-        read_v = Term(RuleColumns.ref(names.violated), violated.missing)
-        code, _ = algebra.decide(scope, read, read_v)
-        code = case((_col(EMPTY_SUBJECTS), exp.Literal.number(NOT_APPLICABLE)), default=code)
+        algebra.node_columns[id(rule.applies)] = names.applies
+        algebra.node_columns[id(rule.violated)] = names.violated
+        outcome = _compiled(lambda: rule_outcome(algebra, rule, rule.subject.text), rule)  # noqa: B023
         rows = _from(
-            _select(_star(ROW), exp.alias_(code, names.code)),
+            _select(_star(ROW), exp.alias_(outcome.code, names.code)),
             exp.Subquery(this=values, alias=exp.TableAlias(this=exp.to_identifier(ROW))),
         )
         columns[key] = names
@@ -287,10 +319,9 @@ def _verdicts(
     basis: str,
 ) -> exp.Select:
     """One rule's verdicts: the outcome code is a column; the missing facts are computed only
-    for the undetermined rows (a CASE)."""
+    for the undetermined rows (a CASE), sorted and without repeats as the engine's are."""
     rule = lens.table[key]
-    scope = Scope(rule, rule.subject.text, lens.table)
-    _, missing = algebra.decide(scope, *algebra.rule_terms(scope, names))
+    missing = _compiled(lambda: rule_outcome(algebra, rule, rule.subject.text), rule).missing
     ordered = exp.ArraySort(this=exp.ArrayDistinct(this=missing))
     missing_col = case(
         (exp.EQ(this=names.code_ref(), expression=exp.Literal.number(UNDETERMINED)), ordered),

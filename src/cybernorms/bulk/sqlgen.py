@@ -28,41 +28,22 @@ How the three-valued semantics maps onto SQL (the algebra, one method each below
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any, assert_never, cast
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import cast
 
 from sqlglot import exp
 
 from cybernorms.bulk.errors import UnsupportedConstruct
 from cybernorms.model.profile import ProfileParameters
+from cybernorms.model.verdict import Outcome
 from cybernorms.rules import ir
 from cybernorms.rules.package import Rule
 from cybernorms.rules.types import BOOL, DATE, INT, PROFILE, ListType, RecordType, Type
+from cybernorms.semantics.algebra import Algebra, SubjectList
+from cybernorms.semantics.decision import BREACH, NO_SUBJECT, decide, expand
 
 RuleKey = tuple[str, str]
-
-# Every IR node type: the dispatch in ``SqlAlgebra.term`` is exhaustive over this union,
-# checked by mypy through ``assert_never``.
-AnyNode = (
-    ir.Const
-    | ir.SetLit
-    | ir.FactRef
-    | ir.VarRef
-    | ir.FieldOf
-    | ir.SubjectRef
-    | ir.AsOf
-    | ir.BoolOp
-    | ir.Not
-    | ir.Compare
-    | ir.Member
-    | ir.Quantifier
-    | ir.Length
-    | ir.ProfileParam
-    | ir.Breached
-    | ir.DaysBetween
-)
-NODE_TYPES: tuple[type[ir.Node], ...] = cast(Any, AnyNode).__args__
 
 # Outcome codes, as in ``model.verdict.Outcome``.
 NOT_APPLICABLE, NO_VIOLATION, UNDETERMINED, VIOLATION = 0, 1, 2, 3
@@ -96,6 +77,15 @@ class Term:
     value: exp.Expr
     missing: exp.Expr
     path: Path | None = None
+    values: frozenset[ir.Scalar] | None = None  # a set literal's members (for ``IN``)
+
+
+@dataclass(frozen=True)
+class SqlOutcome:
+    """A staged rule decision: the outcome code and the missing facts, as SQL, per row."""
+
+    code: exp.Expr
+    missing: exp.Expr
 
 
 @dataclass(frozen=True)
@@ -113,18 +103,6 @@ class RuleColumns:
 
     def code_ref(self) -> exp.Expr:
         return self.ref(self.code)
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What one rule evaluation sees: the rule (whose package's defaults apply), the subject,
-    the fact path that names the subject, the bound list elements, the rules under the lens."""
-
-    rule: Rule
-    subject_path: str
-    lens: Mapping[RuleKey, Rule]
-    variables: Mapping[str, tuple[exp.Expr, Path]] = field(default_factory=dict)
-    inlining: tuple[RuleKey, ...] = ()
 
 
 # -- small SQL builders ---------------------------------------------------------------------
@@ -181,9 +159,7 @@ def case(*whens: tuple[exp.Expr, exp.Expr], default: exp.Expr) -> exp.Case:
     return exp.Case(ifs=ifs, default=default)
 
 
-def switch(
-    subject: exp.Expr, *whens: tuple[int, exp.Expr], default: exp.Expr
-) -> exp.Case:
+def switch(subject: exp.Expr, *whens: tuple[int, exp.Expr], default: exp.Expr) -> exp.Case:
     """``CASE subject WHEN k THEN ... END``: the subject is written (and computed) once."""
     ifs = [exp.If(this=exp.Literal.number(k), true=v) for k, v in whens]
     return exp.Case(this=subject, ifs=ifs, default=default)
@@ -248,8 +224,16 @@ def profile_value(value: object, tp: Type) -> exp.Expr:
 # -- the algebra ----------------------------------------------------------------------------
 
 
-class SqlAlgebra:
-    """The three-valued algebra in SQL: one method per operation, one case per IR node."""
+class SqlAlgebra(Algebra[Term, exp.Expr, SqlOutcome]):
+    """``semantics.algebra.Algebra`` on SQL: values are ``Term``s (a nullable SQL value and
+    its missing facts), guards SQL booleans that are never NULL, outcomes ``SqlOutcome``s.
+
+    The node dispatch (``semantics.nodes.evaluate``) and the rule decision
+    (``semantics.decision.decide``) are the semantics' own; this class only says how each
+    operation is written in SQL. ``lens``, ``columns`` and ``node_columns`` describe the rows
+    being compiled (set by ``plan`` for each group of rules): the rules under the lens, and
+    which rules' criteria values and outcome codes are already columns of the row.
+    """
 
     def __init__(
         self,
@@ -260,73 +244,136 @@ class SqlAlgebra:
         with_profiles: bool,
     ) -> None:
         self.dialect = dialect
-        self.as_of = as_of
+        self.today = as_of
         self.defaults = defaults
         self.parties = parties
         self.with_profiles = with_profiles
         self._fresh = 0
-        # The rules whose values and code are columns of the rows being compiled.
-        self.columns: Mapping[RuleKey, RuleColumns] = {}
+        self.rule: Rule | None = None  # the rule being compiled, for error messages
+        self.lens: Mapping[RuleKey, Rule] = {}
+        self.columns: dict[RuleKey, RuleColumns] = {}
+        self.node_columns: dict[int, str] = {}  # id(criterion node) -> its value's column
+        self._inlining: tuple[RuleKey, ...] = ()
 
     def fresh(self, prefix: str) -> str:
         self._fresh += 1
         return f"_{prefix}{self._fresh}"
 
-    # facts and names ------------------------------------------------------------------------
-    def const(self, value: ir.Scalar | frozenset[ir.Scalar]) -> Term:
-        if isinstance(value, frozenset):
-            raise AssertionError("set literals are compiled inside membership")  # pragma: no cover
-        return Term(lit(value), NONE_MISSING)
+    def refuse(self, construct: str) -> UnsupportedConstruct:
+        assert self.rule is not None
+        return UnsupportedConstruct(self.rule, construct)
 
-    def fact(self, path: tuple[str, ...]) -> Term:
-        head, *rest = path
-        value: exp.Expr = exp.Column(
-            this=exp.to_identifier(head), table=exp.to_identifier(ROW)
-        )
+    def _read(self, node: ir.Node, term: Term) -> Term:
+        """A criterion whose value is already a column of the row reads the column (its
+        missing facts are still built from the expression, for the rows that need them)."""
+        column = self.node_columns.get(id(node))
+        if column is None:
+            return term
+        return Term(RuleColumns.ref(column), term.missing, term.path, term.values)
+
+    # guards ---------------------------------------------------------------------------------
+    def is_true(self, value: Term) -> exp.Expr:
+        return is_true(value.value)
+
+    def is_false(self, value: Term) -> exp.Expr:
+        return is_false(value.value)
+
+    def is_unknown(self, value: Term) -> exp.Expr:
+        return is_null(value.value)
+
+    def g_not(self, guard: exp.Expr) -> exp.Expr:
+        return exp.Not(this=paren(guard))
+
+    def g_all(self, guards: Sequence[exp.Expr]) -> exp.Expr:
+        if not guards:
+            return exp.true()
+        out = paren(guards[0])
+        for g in guards[1:]:
+            out = exp.And(this=out, expression=paren(g))
+        return paren(out)
+
+    def g_any(self, guards: Sequence[exp.Expr]) -> exp.Expr:
+        if not guards:
+            return exp.false()
+        out = paren(guards[0])
+        for g in guards[1:]:
+            out = exp.Or(this=out, expression=paren(g))
+        return paren(out)
+
+    def date_on_or_after(self, value: Term, day: dt.date) -> exp.Expr:
+        return is_true(exp.GTE(this=value.value, expression=lit(day)))
+
+    def date_before(self, value: Term, day: dt.date) -> exp.Expr:
+        return is_true(exp.LT(this=value.value, expression=lit(day)))
+
+    # leaves ---------------------------------------------------------------------------------
+    def literal(self, node: ir.Const | ir.SetLit) -> Term:
+        if isinstance(node, ir.SetLit):
+            ordered = sorted(node.values, key=lambda v: (type(v).__name__, str(v)))
+            array = exp.Array(expressions=[lit(v) for v in ordered])
+            return Term(array, NONE_MISSING, values=node.values)
+        return self._read(node, Term(lit(node.value), NONE_MISSING))
+
+    def fact(self, node: ir.FactRef) -> Term:
+        head, *rest = node.path
+        value: exp.Expr = exp.Column(this=exp.to_identifier(head), table=exp.to_identifier(ROW))
         for name in rest:
             value = exp.Dot(this=value, expression=exp.to_identifier(name))
-        dotted: Path = (".".join(path),)
-        return Term(value, one_missing(dotted), dotted)
+        dotted: Path = (".".join(node.path),)
+        return self._read(node, Term(value, one_missing(dotted), dotted))
 
-    def field(self, base: Term, name: str) -> Term:
-        value = exp.Dot(this=base.value, expression=exp.to_identifier(name))
-        path: Path = (*(base.path or ()), f".{name}")
+    def variable(self, node: ir.VarRef, bound: Term) -> Term:
+        path = bound.path or (node.name,)
+        return self._read(node, Term(bound.value, one_missing(path), path))
+
+    def field(self, node: ir.FieldOf, base: Term) -> Term:
+        value = exp.Dot(this=base.value, expression=exp.to_identifier(node.name))
+        path: Path = (*(base.path or ()), f".{node.name}")
         missing = case((is_null(base.value), base.missing), default=one_missing(path))
-        return Term(value, missing, path)
+        return self._read(node, Term(value, missing, path))
 
-    def subject(self, scope: Scope) -> Term:
-        value = exp.Column(this=exp.to_identifier(SUBJECT), table=exp.to_identifier(ROW))
-        return Term(value, texts([scope.subject_path]), ("subject",))
+    def subject(self, node: ir.SubjectRef, subject: Term) -> Term:
+        return self._read(node, subject)
 
-    def today(self) -> Term:
-        return Term(lit(self.as_of), NONE_MISSING)
+    def as_of(self, node: ir.AsOf) -> Term:
+        return self._read(node, Term(lit(self.today), NONE_MISSING))
 
-    # connectives ---------------------------------------------------------------------------
-    def and_or(self, op: str, items: Sequence[Term]) -> Term:
-        """SQL's AND/OR are Kleene; unknown only where no item decides, so the missing facts
-        are those of every unknown item (order-independent, as in the interpreter)."""
-        builder = exp.And if op == "and" else exp.Or
-        value = paren(items[0].value)
-        for item in items[1:]:
-            value = builder(this=value, expression=paren(item.value))
-        return Term(paren(value), concat_arrays([missing_if_unknown(i) for i in items]))
+    # Kleene logic: SQL's AND / OR / NOT are Kleene already -----------------------------------
+    def _junction(self, node: ir.BoolOp, items: Sequence[Callable[[], Term]]) -> Term:
+        """Unknown only where no item decides; then every item's missing facts where it is
+        unknown (items after a deciding one cannot matter: the value is decided)."""
+        terms = [item() for item in items]
+        builder = exp.And if node.op == "and" else exp.Or
+        value = paren(terms[0].value)
+        for t in terms[1:]:
+            value = builder(this=value, expression=paren(t.value))
+        missing = concat_arrays([missing_if_unknown(t) for t in terms])
+        return self._read(node, Term(paren(value), missing))
 
-    def not_(self, item: Term) -> Term:
-        return Term(exp.Not(this=paren(item.value)), item.missing)
+    def conj(self, node: ir.BoolOp, items: Sequence[Callable[[], Term]]) -> Term:
+        return self._junction(node, items)
 
-    def unknown_if_any(self, value: exp.Expr, operands: Sequence[Term]) -> Term:
-        """A strict operation: unknown when an operand is unknown, missing theirs."""
-        return Term(value, concat_arrays([missing_if_unknown(o) for o in operands]))
+    def disj(self, node: ir.BoolOp, items: Sequence[Callable[[], Term]]) -> Term:
+        return self._junction(node, items)
 
-    def guarded(self, value: exp.Expr, operands: Sequence[Term]) -> Term:
-        """A strict operation whose SQL function is not NULL-strict on every engine."""
-        unknown = [is_null(o.value) for o in operands]
-        cond = unknown[0]
-        for u in unknown[1:]:
-            cond = exp.Or(this=cond, expression=u)
-        return self.unknown_if_any(case((cond, exp.Null()), default=value), operands)
+    def negate(self, node: ir.Not, item: Term) -> Term:
+        return self._read(node, Term(exp.Not(this=paren(item.value)), item.missing))
 
-    def compare(self, op: ir.CompareOp, left: Term, right: Term) -> Term:
+    def _strict(self, node: ir.Node, value: exp.Expr, operands: Sequence[Term]) -> Term:
+        """Unknown when an operand is unknown (SQL operators are NULL-strict), missing theirs."""
+        missing = concat_arrays([missing_if_unknown(o) for o in operands])
+        return self._read(node, Term(value, missing))
+
+    def _guarded(self, node: ir.Node, value: exp.Expr, operands: Sequence[Term]) -> Term:
+        """Made NULL-strict explicitly, for SQL functions that are not on every engine."""
+        unknown = self.g_any([is_null(o.value) for o in operands])
+        return self._strict(node, case((unknown, exp.Null()), default=value), operands)
+
+    def compare(self, node: ir.Compare, left: Term, right: Term) -> Term:
+        if isinstance(node.left.type, ListType | RecordType) or isinstance(
+            node.right.type, ListType | RecordType
+        ):
+            raise self.refuse(f"comparison of lists or records ({node.text})")
         ops: dict[str, type[exp.Binary]] = {
             "==": exp.EQ,
             "!=": exp.NEQ,
@@ -335,67 +382,46 @@ class SqlAlgebra:
             ">": exp.GT,
             ">=": exp.GTE,
         }
-        value = ops[op](this=left.value, expression=right.value)
-        return self.unknown_if_any(paren(value), (left, right))
+        value = ops[node.op](this=left.value, expression=right.value)
+        return self._strict(node, paren(value), (left, right))
 
-    def member_of_set(self, item: Term, values: frozenset[ir.Scalar], negate: bool) -> Term:
-        if not values:  # ``x in {}``: false once x is known (SQL has no empty IN list)
-            decided = exp.Boolean(this=negate)
-            return self.guarded(decided, (item,))
-        ordered = sorted(values, key=lambda v: (type(v).__name__, str(v)))
-        value: exp.Expr = exp.In(this=item.value, expressions=[lit(v) for v in ordered])
+    def member(self, node: ir.Member, item: Term, container: Term) -> Term:
+        """A set literal: SQL ``IN`` (NULL-strict; ``x in {}`` is false once x is known, as
+        SQL has no empty IN list). A list: ``ARRAY_CONTAINS``, guarded explicitly
+        (unguarded, the differential tests found DuckDB deciding ``subject not in
+        territory_used`` with both unknown)."""
+        negate = node.negate
+        if container.values is not None:
+            if not container.values:
+                return self._guarded(node, exp.Boolean(this=negate), (item,))
+            ordered = sorted(container.values, key=lambda v: (type(v).__name__, str(v)))
+            value: exp.Expr = exp.In(this=item.value, expressions=[lit(v) for v in ordered])
+            if negate:
+                value = exp.Not(this=paren(value))
+            return self._strict(node, paren(value), (item,))
+        value = exp.ArrayContains(this=container.value, expression=item.value)
         if negate:
             value = exp.Not(this=paren(value))
-        return self.unknown_if_any(paren(value), (item,))
+        return self._guarded(node, value, (item, container))
 
-    def member_of_list(self, item: Term, container: Term, negate: bool) -> Term:
-        """Guarded explicitly: unguarded, the differential tests found DuckDB deciding
-        ``subject not in territory_used`` with both unknown."""
-        value: exp.Expr = exp.ArrayContains(this=container.value, expression=item.value)
-        if negate:
-            value = exp.Not(this=paren(value))
-        return self.guarded(value, (item, container))
-
-    def days_between(self, start: Term, end: Term) -> Term:
-        value = exp.DateDiff(this=end.value, expression=start.value, unit=exp.var("DAY"))
-        return self.unknown_if_any(value, (start, end))
-
-    def length(self, source: Term) -> Term:
-        return self.guarded(exp.ArraySize(this=source.value), (source,))
-
-    # quantifiers ---------------------------------------------------------------------------
-    def quantify(
-        self,
-        kind: str,
-        source: Term,
-        source_text: str,
-        scope: Scope,
-        var: str,
-        pred: Callable[[Scope], Term],
-    ) -> Term:
-        """``any/all/count(pred for var in source)``, Kleene as in the interpreter.
-
-        Each element's predicate is coded 0 false / 1 unknown / 2 true; ``any`` is the
-        maximum, ``all`` the minimum (no aggregate skips an unknown element), ``count`` is
-        unknown when some element's predicate is."""
+    # lists ----------------------------------------------------------------------------------
+    def quantify(self, node: ir.Quantifier, source: Term, pred: Callable[[Term], Term]) -> Term:
+        """Each element's predicate is coded 0 false / 1 unknown / 2 true; ``any`` is the
+        largest code over the list, ``all`` the smallest (no aggregate that skips NULL is
+        involved), ``count`` is unknown when some element's predicate is. An empty list: any
+        false, all true, count 0."""
         element, index = self.fresh("e"), self.fresh("i")
         position: exp.Expr = exp.to_identifier(index)
         if self.dialect.index_base:
             position = exp.Sub(
                 this=position, expression=exp.Literal.number(self.dialect.index_base)
             )
-        base: Path = source.path or (source_text,)
-        element_path: Path = (*base, "[", position, "]")
-        inner = replace(
-            scope,
-            variables={**scope.variables, var: (exp.to_identifier(element), element_path)},
-        )
-        p = pred(inner)
+        base: Path = source.path or (node.source.text,)
+        p = pred(Term(exp.to_identifier(element), NONE_MISSING, (*base, "[", position, "]")))
 
         def over(body: exp.Expr) -> exp.Lambda:
             return exp.Lambda(
-                this=body,
-                expressions=[exp.to_identifier(element), exp.to_identifier(index)],
+                this=body, expressions=[exp.to_identifier(element), exp.to_identifier(index)]
             )
 
         code = exp.Coalesce(
@@ -406,21 +432,22 @@ class SqlAlgebra:
             expressions=[exp.Literal.number(1)],
         )
         codes = exp.Transform(this=source.value, expression=over(code))
-        if kind == "any":
+        decided: exp.Expr
+        if node.kind == "any":
             decided = switch(
                 exp.ArrayMax(this=codes),
-                (2, exp.Boolean(this=True)),
+                (2, exp.true()),
                 (1, exp.Null()),
-                default=exp.Boolean(this=False),
+                default=exp.false(),
             )
-        elif kind == "all":
+        elif node.kind == "all":
             decided = switch(
                 exp.ArrayMin(this=codes),
-                (0, exp.Boolean(this=False)),
+                (0, exp.false()),
                 (1, exp.Null()),
-                default=exp.Boolean(this=True),
+                default=exp.true(),
             )
-        elif kind == "count":
+        elif node.kind == "count":
             unknown = exp.ArrayFilter(this=source.value, expression=over(is_null(p.value)))
             true = exp.ArrayFilter(this=source.value, expression=over(is_true(p.value)))
             decided = case(
@@ -431,169 +458,151 @@ class SqlAlgebra:
                 default=exp.ArraySize(this=true),
             )
         else:  # pragma: no cover - the parser admits only these three
-            raise UnsupportedConstruct(scope.rule, f"quantifier {kind}")
+            raise self.refuse(f"quantifier {node.kind}")
         value = case((is_null(source.value), exp.Null()), default=decided)
         per_element = exp.Flatten(
             this=exp.Transform(this=source.value, expression=over(missing_if_unknown(p)))
         )
         missing = case((is_null(source.value), source.missing), default=per_element)
-        return Term(value, missing)
+        return self._read(node, Term(value, missing))
 
-    # profiles and rules --------------------------------------------------------------------
-    def profile(self, state: Term, param: str, scope: Scope) -> Term:
+    def length(self, node: ir.Length, source: Term) -> Term:
+        return self._guarded(node, exp.ArraySize(this=source.value), (source,))
+
+    # profiles and dates -----------------------------------------------------------------------
+    def profile(self, node: ir.ProfileParam, state: Term, package: str) -> Term:
         """The parameter of the state's profile in force on the row's date (the row's
-        ``_profiles`` map, chosen by ``engine.profiles.ProfileBook``), else the defaults of
-        the package of the rule being evaluated; unknown when the state is."""
-        tp = PROFILE.fields()[param]
-        default = profile_value(getattr(self.defaults[scope.rule.package], param), tp)
+        ``_profiles`` map; ``plan`` chose each epoch's versions with
+        ``semantics.profiles.in_force``), else ``package``'s defaults; unknown when the state
+        is, or the profile does not publish the parameter."""
+        tp = PROFILE.fields()[node.param]
+        default = profile_value(getattr(self.defaults[package], node.param), tp)
+        found: exp.Expr = default
         if self.with_profiles:
             entry = exp.Bracket(
                 this=exp.Column(this=exp.to_identifier(PROFILES), table=exp.to_identifier(ROW)),
                 expressions=[state.value],
             )
-            found: exp.Expr = case(
+            found = case(
                 (is_null(entry), default),
-                default=exp.Dot(this=entry, expression=exp.to_identifier(param)),
+                default=exp.Dot(this=entry, expression=exp.to_identifier(node.param)),
             )
-        else:
-            found = default
         value = case((is_null(state.value), exp.Null()), default=found)
-        path: Path = ("profile(", state.value, f").{param}")
+        path: Path = ("profile(", state.value, f").{node.param}")
         missing = case((is_null(state.value), state.missing), default=one_missing(path))
-        return Term(value, missing, path)
+        return self._read(node, Term(value, missing, path))
 
-    def breached(self, key: RuleKey, scope: Scope) -> Term:
-        """The named rule's decision for the same subject: violation is true, undetermined
-        unknown (with its missing facts), anything else false. Its outcome code is a column
-        of the row (computed once, before the rules that name it: ``plan``)."""
-        if key in scope.inlining:  # pragma: no cover - the loader refuses cycles
-            raise UnsupportedConstruct(scope.rule, f"cyclic breached({key[1]!r})")
-        rule = scope.lens.get(key)
+    def days_between(self, node: ir.DaysBetween, start: Term, end: Term) -> Term:
+        value = exp.DateDiff(this=end.value, expression=start.value, unit=exp.var("DAY"))
+        return self._strict(node, value, (start, end))
+
+    # rules ------------------------------------------------------------------------------------
+    def breached(self, node: ir.Breached, subject: Term) -> Term:
+        """The named rule decided for the same subject (``semantics.decision.decide``), read
+        by ``semantics.decision.BREACH``. Its outcome code is a column of the row (computed
+        once, before the rules that name it); its missing facts come from the decision."""
+        key = (node.package, node.rule)
+        rule = self.lens.get(key)
         columns = self.columns.get(key)
         if rule is None or columns is None:
-            raise UnsupportedConstruct(scope.rule, f"breached({key[1]!r}) of a rule not loaded")
-        inner = Scope(rule, scope.subject_path, scope.lens, {}, (*scope.inlining, key))
-        _, missing = self.decide(inner, *self.rule_terms(inner, columns))
-        value = switch(
-            columns.code_ref(),
-            (VIOLATION, exp.Boolean(this=True)),
-            (UNDETERMINED, exp.Null()),
-            default=exp.Boolean(this=False),
-        )
-        return Term(value, missing)
-
-    def rule_terms(self, scope: Scope, columns: RuleColumns | None = None) -> tuple[Term, Term]:
-        """applies_when and violated_when of the scope's rule; where their values are
-        already columns of the row, the terms read the columns (only ``missing`` is built)."""
-        applies = self.term(scope.rule.applies, scope)
-        violated = self.term(scope.rule.violated, scope)
-        if columns is None:
-            return applies, violated
-        return (
-            Term(columns.ref(columns.applies), applies.missing),
-            Term(columns.ref(columns.violated), violated.missing),
-        )
-
-    def decide(
-        self, scope: Scope, applies: Term, violated: Term
-    ) -> tuple[exp.Expr, exp.Expr]:
-        """The rule decision: (outcome code, missing facts where undetermined).
-
-        not_applicable when the subject is not a party (``binds: parties``) or applies_when
-        is false; no_violation when violated_when is false; undetermined when either is
-        unknown, or the subject is; else violation. Under ``binds: parties`` an unknown
-        subject makes a true applies_when unknown (missing: the subject's fact)."""
-        rule = scope.rule
-        subject = self.subject(scope)
-        subject_null = is_null(subject.value)
-        applies_null: exp.Expr = is_null(applies.value)
-        whens: list[tuple[exp.Expr, exp.Expr]] = []
-        if rule.binds == "parties":
-            members = sorted(self.parties.get(rule.package, frozenset()))
-            not_party: exp.Expr = exp.Not(this=subject_null)
-            if members:
-                outside = exp.Not(
-                    this=paren(exp.In(this=subject.value, expressions=[lit(m) for m in members]))
-                )
-                not_party = exp.And(this=not_party, expression=outside)
-            whens.append((not_party, exp.Literal.number(NOT_APPLICABLE)))
-            unbound = exp.And(this=subject_null, expression=is_true(applies.value))
-            applies_null = exp.Or(this=applies_null, expression=paren(unbound))
-            applies_missing: exp.Expr = case(
-                (is_null(applies.value), applies.missing),
-                (paren(unbound), texts([scope.subject_path])),
-                default=NONE_MISSING,
-            )
-        else:
-            applies_missing = missing_if_unknown(applies)
-        undecided = exp.Or(this=is_null(violated.value), expression=paren(applies_null))
-        whens += [
-            (is_false(applies.value), exp.Literal.number(NOT_APPLICABLE)),
-            (is_false(violated.value), exp.Literal.number(NO_VIOLATION)),
-            (
-                exp.Or(this=undecided, expression=subject_null),
-                exp.Literal.number(UNDETERMINED),
-            ),
+            raise self.refuse(f"breached({node.rule!r}) of a rule not loaded")
+        if key in self._inlining:  # pragma: no cover - the loader refuses cycles
+            raise self.refuse(f"cyclic breached({node.rule!r})")
+        outer, saved = self.rule, self._inlining
+        self.rule, self._inlining = rule, (*saved, key)
+        try:
+            decision = decide(self, rule, subject, self.parties.get(rule.package, frozenset()))
+        finally:
+            self.rule, self._inlining = outer, saved
+        whens = [
+            (int(outcome), exp.Null() if value is None else exp.Boolean(this=value))
+            for outcome, value in BREACH.items()
         ]
-        code = case(*whens, default=exp.Literal.number(VIOLATION))
-        missing = case(
-            (undecided, concat_arrays([missing_if_unknown(violated), applies_missing])),
-            default=texts([scope.subject_path]),
+        value = exp.Case(
+            this=columns.code_ref(),
+            ifs=[exp.If(this=exp.Literal.number(k), true=v) for k, v in whens],
         )
-        return paren(code), missing
+        return self._read(node, Term(value, decision.missing))
 
-    # the exhaustive dispatch ---------------------------------------------------------------
-    def term(self, node: ir.Node, scope: Scope) -> Term:
-        if not isinstance(node, NODE_TYPES):
-            raise UnsupportedConstruct(scope.rule, type(node).__name__)
-        n = cast(AnyNode, node)
-        if isinstance(n, ir.Const):
-            return self.const(n.value)
-        if isinstance(n, ir.SetLit):
-            raise UnsupportedConstruct(scope.rule, f"set literal outside 'in' ({n.text})")
-        if isinstance(n, ir.FactRef):
-            return self.fact(n.path)
-        if isinstance(n, ir.VarRef):
-            value, path = scope.variables[n.name]
-            return Term(value, one_missing(path), path)
-        if isinstance(n, ir.FieldOf):
-            return self.field(self.term(n.base, scope), n.name)
-        if isinstance(n, ir.SubjectRef):
-            return self.subject(scope)
-        if isinstance(n, ir.AsOf):
-            return self.today()
-        if isinstance(n, ir.BoolOp):
-            return self.and_or(n.op, [self.term(i, scope) for i in n.items])
-        if isinstance(n, ir.Not):
-            return self.not_(self.term(n.item, scope))
-        if isinstance(n, ir.Compare):
-            if isinstance(n.left.type, ListType | RecordType) or isinstance(
-                n.right.type, ListType | RecordType
-            ):
-                raise UnsupportedConstruct(scope.rule, f"comparison of lists or records ({n.text})")
-            return self.compare(n.op, self.term(n.left, scope), self.term(n.right, scope))
-        if isinstance(n, ir.Member):
-            item = self.term(n.item, scope)
-            if isinstance(n.container, ir.SetLit):
-                return self.member_of_set(item, n.container.values, n.negate)
-            return self.member_of_list(item, self.term(n.container, scope), n.negate)
-        if isinstance(n, ir.Quantifier):
-            source = self.term(n.source, scope)
-            pred_node = n.pred
-            return self.quantify(
-                n.kind,
-                source,
-                n.source.text,
-                scope,
-                n.var,
-                lambda inner: self.term(pred_node, inner),
-            )
-        if isinstance(n, ir.Length):
-            return self.length(self.term(n.source, scope))
-        if isinstance(n, ir.ProfileParam):
-            return self.profile(self.term(n.state, scope), n.param, scope)
-        if isinstance(n, ir.Breached):
-            return self.breached((n.package, n.rule), scope)
-        if isinstance(n, ir.DaysBetween):
-            return self.days_between(self.term(n.start, scope), self.term(n.end, scope))
-        assert_never(n)
+    # outcomes ---------------------------------------------------------------------------------
+    def when(
+        self, guard: exp.Expr, then: Callable[[], SqlOutcome], otherwise: Callable[[], SqlOutcome]
+    ) -> SqlOutcome:
+        yes, no = then(), otherwise()
+        return SqlOutcome(
+            case((guard, yes.code), default=no.code),
+            case((guard, yes.missing), default=no.missing),
+        )
+
+    def verdict(
+        self,
+        rule: Rule,
+        outcome: Outcome,
+        applies: Term,
+        violated: Term | None,
+        missing: Sequence[tuple[exp.Expr, Term]],
+    ) -> SqlOutcome:
+        parts = [case((guard, value.missing), default=NONE_MISSING) for guard, value in missing]
+        return SqlOutcome(exp.Literal.number(int(outcome)), concat_arrays(parts))
+
+    def not_party(self, rule: Rule, subject: Term, applies: Term) -> SqlOutcome:
+        return SqlOutcome(exp.Literal.number(int(Outcome.NOT_APPLICABLE)), NONE_MISSING)
+
+    def no_subject(self, rule: Rule, subjects: Term) -> SqlOutcome:
+        return SqlOutcome(exp.Literal.number(int(NO_SUBJECT)), NONE_MISSING)
+
+
+class RowSubjects(SubjectList[exp.Expr, Term]):
+    """A rule's subjects as rows: ``plan`` gives each subject state its own row (column
+    ``_subject``); where the list is unknown or known to be empty, one row with a NULL subject
+    and ``_no_subjects`` telling the two apart. So on any one row, exactly one slot of
+    ``semantics.decision.expand`` holds."""
+
+    def __init__(self, is_list: bool, subject: Term) -> None:
+        self.is_list = is_list
+        self.subject = subject
+
+    def _empty_flag(self) -> exp.Expr:
+        return is_true(RuleColumns.ref(EMPTY_SUBJECTS))
+
+    def unknown(self) -> exp.Expr:
+        if not self.is_list:
+            return exp.false()
+        return exp.And(
+            this=is_null(self.subject.value), expression=exp.Not(this=self._empty_flag())
+        )
+
+    def empty(self) -> exp.Expr:
+        return self._empty_flag() if self.is_list else exp.false()
+
+    def members(self) -> Iterable[tuple[exp.Expr, Term]]:
+        if not self.is_list:
+            return [(exp.true(), self.subject)]
+        return [(exp.Not(this=is_null(self.subject.value)), self.subject)]
+
+
+def subject_term(subject_path: str) -> Term:
+    """The row's subject, missing its fact (``attribution.state``) where it is unknown."""
+    return Term(RuleColumns.ref(SUBJECT), texts([subject_path]), ("subject",))
+
+
+def rule_outcome(alg: SqlAlgebra, rule: Rule, subject_path: str) -> SqlOutcome:
+    """One rule's outcome on a row: the slots of ``semantics.decision.expand`` in turn (the
+    subject on the row, an unknown list, a known-empty list), each decided by
+    ``semantics.decision.decide``."""
+    subject = subject_term(subject_path)
+    slots = expand(RowSubjects(rule.subject_is_list, subject), subject)
+    parties = alg.parties.get(rule.package, frozenset())
+    alg.rule = rule
+
+    def outcome_of(index: int) -> SqlOutcome:
+        slot = slots[index]
+        if slot.judged:
+            result = decide(alg, rule, slot.subject, parties)
+        else:
+            result = alg.no_subject(rule, slot.subject)
+        if index == len(slots) - 1:
+            return result
+        return alg.when(slot.guard, lambda: result, lambda: outcome_of(index + 1))
+
+    return outcome_of(0)
