@@ -182,6 +182,20 @@ def missing_if_unknown(term: Term) -> exp.Expr:
     return case((is_null(term.value), term.missing), default=NONE_MISSING)
 
 
+def _choose(guard: exp.Expr, yes: exp.Expr, no: exp.Expr) -> exp.Expr:
+    """``CASE WHEN guard THEN yes ELSE no END``, or just one side when both are the same:
+    most branches of a decision have no missing facts, and the query stays small."""
+    if yes is no or (_is_empty(yes) and _is_empty(no)):
+        return yes
+    return case((guard, yes), default=no)
+
+
+def _is_empty(e: exp.Expr) -> bool:
+    return e is NONE_MISSING or (
+        isinstance(e, exp.Cast) and isinstance(e.this, exp.Array) and not e.this.expressions
+    )
+
+
 def path_sql(path: Path) -> exp.Expr:
     """A fact path as a SQL string; literal text stays one literal."""
     if all(isinstance(p, str) for p in path):
@@ -530,8 +544,7 @@ class SqlAlgebra(Algebra[Term, exp.Expr, SqlOutcome]):
     ) -> SqlOutcome:
         yes, no = then(), otherwise()
         return SqlOutcome(
-            case((guard, yes.code), default=no.code),
-            case((guard, yes.missing), default=no.missing),
+            _choose(guard, yes.code, no.code), _choose(guard, yes.missing, no.missing)
         )
 
     def verdict(
@@ -542,7 +555,11 @@ class SqlAlgebra(Algebra[Term, exp.Expr, SqlOutcome]):
         violated: Term | None,
         missing: Sequence[tuple[exp.Expr, Term]],
     ) -> SqlOutcome:
-        parts = [case((guard, value.missing), default=NONE_MISSING) for guard, value in missing]
+        parts = [
+            case((guard, value.missing), default=NONE_MISSING)
+            for guard, value in missing
+            if not _is_empty(value.missing)
+        ]
         return SqlOutcome(exp.Literal.number(int(outcome)), concat_arrays(parts))
 
     def not_party(self, rule: Rule, subject: Term, applies: Term) -> SqlOutcome:
@@ -587,22 +604,29 @@ def subject_term(subject_path: str) -> Term:
 
 
 def rule_outcome(alg: SqlAlgebra, rule: Rule, subject_path: str) -> SqlOutcome:
-    """One rule's outcome on a row: the slots of ``semantics.decision.expand`` in turn (the
-    subject on the row, an unknown list, a known-empty list), each decided by
-    ``semantics.decision.decide``."""
+    """One rule's outcome on a row: the slots of ``semantics.decision.expand`` (the subject
+    on the row, an unknown list, a known-empty list), each decided by
+    ``semantics.decision.decide``. Slots about the same subject value (on a row, the member
+    and the unknown list both read the row's subject column) are decided once."""
     subject = subject_term(subject_path)
     slots = expand(RowSubjects(rule.subject_is_list, subject), subject)
     parties = alg.parties.get(rule.package, frozenset())
     alg.rule = rule
+    branches: list[tuple[list[exp.Expr], SqlOutcome]] = []
+    decided: dict[int, int] = {}  # id(subject term) -> its branch
+    for slot in slots:
+        if not slot.judged:
+            branches.append(([slot.guard], alg.no_subject(rule, slot.subject)))
+        elif id(slot.subject) in decided:
+            branches[decided[id(slot.subject)]][0].append(slot.guard)
+        else:
+            decided[id(slot.subject)] = len(branches)
+            branches.append(([slot.guard], decide(alg, rule, slot.subject, parties)))
 
     def outcome_of(index: int) -> SqlOutcome:
-        slot = slots[index]
-        if slot.judged:
-            result = decide(alg, rule, slot.subject, parties)
-        else:
-            result = alg.no_subject(rule, slot.subject)
-        if index == len(slots) - 1:
+        guards, result = branches[index]
+        if index == len(branches) - 1:
             return result
-        return alg.when(slot.guard, lambda: result, lambda: outcome_of(index + 1))
+        return alg.when(alg.g_any(guards), lambda: result, lambda: outcome_of(index + 1))
 
     return outcome_of(0)
