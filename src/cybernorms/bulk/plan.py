@@ -43,6 +43,7 @@ from cybernorms.bulk.sqlgen import (
     SqlAlgebra,
     Term,
     case,
+    is_false,
     is_null,
     lit,
     rule_outcome,
@@ -294,7 +295,12 @@ def _rule_columns(
             _select(
                 _star(ROW),
                 exp.alias_(applies.value, names.applies),
-                exp.alias_(violated.value, names.violated),
+                # violated_when is read only where applies_when is not false (as the
+                # decision reads it); CASE keeps the engine from computing it elsewhere.
+                exp.alias_(
+                    case((is_false(applies.value), exp.Null()), default=violated.value),
+                    names.violated,
+                ),
             ),
             exp.Subquery(this=rows, alias=exp.TableAlias(this=exp.to_identifier(ROW))),
         )
