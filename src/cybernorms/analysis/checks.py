@@ -107,6 +107,10 @@ class Analysis:
         self.consensus = self._encoder(self.base_table)
         self._evaluators: dict[str, Evaluator] = {}
         self._verdicts: dict[tuple[int, RuleKey], list[Verdict]] = {}
+        # Position lenses by state, built once: ``_verdicts`` is keyed by the id of a lens's
+        # encoder, so an encoder must live as long as the analysis (a lens built afresh for
+        # each call could get a freed encoder's id, and with it another lens's verdicts).
+        self._position_lenses: dict[int, Lens] = {}  # by id(position); each lens keeps its own
         self._witnesses = 0
 
     def _encoder(self, table: dict[RuleKey, Rule]) -> Encoder:
@@ -126,6 +130,12 @@ class Analysis:
         )
 
     def position_lens(self, position: Position) -> Lens:
+        found = self._position_lenses.get(id(position))
+        if found is None:
+            found = self._position_lenses[id(position)] = self._position_lens(position)
+        return found
+
+    def _position_lens(self, position: Position) -> Lens:
         package = self.packages[position.package]
         resolved = lenses.resolve(self.base_table, position)
         affected = set(resolved.affected)
