@@ -16,7 +16,6 @@ Why this layout (documented for users in ``docs/bulk.md``):
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -151,8 +150,3 @@ def _type_problem(expected: pa.DataType, got: pa.DataType, path: str) -> str | N
         or pa.types.is_null(got)
     )
     return None if same_kind else f"column {path!r} should be {expected}, is {got}"
-
-
-def date_or_none(value: object) -> dt.date | None:
-    """A date cell as Python reads it (Arrow gives ``datetime.date``)."""
-    return value if isinstance(value, dt.date) else None
