@@ -4,6 +4,8 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The tests and benchmarks also need the bulk back ends (DuckDB, Spark); the demo does not.
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: demo test lint bench clean
 
@@ -13,16 +15,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev,bench,stix]'
 	touch $(STAMP)
 
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/pip install -q -e '.[dev,bench,stix,bulk,spark]'
+	touch $(TEST_STAMP)
+
 demo: $(STAMP)
 	$(BIN)/cybernorms check rulebooks examples/incidents
 	$(BIN)/cybernorms evaluate examples/incidents --profiles rulebooks/profiles --position GBR --position FRA --format summary
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/ruff check src tests benchmarks fuzz
 	$(BIN)/mypy
 	$(BIN)/pytest
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python -m benchmarks
 
 clean:
