@@ -40,4 +40,5 @@ def test_the_wheel_holds_the_shipped_rulebooks_and_finds_them(tmp_path: Path) ->
     assert done.returncode == 0, done.stderr
     where, loaded = done.stdout.splitlines()
     assert where.startswith(str(tmp_path / "site"))
-    assert loaded == "['il-core', 'un-gge-2015'] 4"
+    examples = len(list(SHIPPED.rglob("examples.yaml"))) + len(list(SHIPPED.rglob("*.examples.yaml")))
+    assert loaded == f"['il-core', 'un-gge-2015'] {examples}"

@@ -274,7 +274,7 @@ class SqlAlgebra(Algebra[Term, exp.Expr, SqlOutcome]):
         return f"_{prefix}{self._fresh}"
 
     def refuse(self, construct: str) -> UnsupportedConstruct:
-        assert self.rule is not None
+        assert self.rule is not None  # noqa: S101 - invariant that narrows a type, never input checking
         return UnsupportedConstruct(self.rule, construct)
 
     def _read(self, node: ir.Node, term: Term) -> Term:
