@@ -94,9 +94,22 @@ def test_oewg_final_report_adopted_without_a_vote_iran_disassociating(state) -> 
 
 
 def test_national_views_are_statements_never_part_of_a_decision(state, records) -> None:
-    (view,) = state.forum("oewg-2019-2021").statements
+    summary, view = state.forum("oewg-2019-2021").statements
+    # the Chair's summary: noted beside the decision, attributed to no state, never adopted
+    assert (summary.kind, summary.state, summary.call) == (
+        "chairs_summary",
+        None,
+        "adopt-final-report",
+    )
     assert (view.kind, view.state) == ("explanation_of_position", "UKR")
-    assert not view.signed_by_author
+    assert not summary.signed_by_author and not view.signed_by_author
+    decided = {a.content_hash for p in state.packages.values() for a in p.adoptions}
+    assert decided == {
+        HASH["un-gge-2015"],
+        HASH["oewg-2021"],
+        HASH["gge-2021"],
+        HASH["un-cybercrime-convention"],
+    }
     closes = [r.act for r in records if r.act.kind == "close"]
     assert closes and all(
         set(type(c).model_fields)
