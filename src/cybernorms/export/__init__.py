@@ -1,0 +1,1 @@
+"""Verdicts out, in the formats other tools read (``stix``: STIX 2.1 bundles)."""
