@@ -87,3 +87,15 @@ def test_packages_listed_and_shown_by_content_hash(client: TestClient, world: Wo
 def test_unknown_routes_and_methods_are_problems(client: TestClient) -> None:
     refused(client.get("/v1/nothing"), 404, "NoSuchResource")
     refused(client.delete("/v1/acts"), 405, "MethodNotAllowed")
+
+
+def test_positions_are_read_from_their_signed_documents(client: TestClient, world: World) -> None:
+    _publish_fra(client, world)
+    published = post(client, world.position("FRA", signers="12", title="Position of France"))
+    body = client.get("/v1/positions", params={"state": "fra"}).json()
+    [position] = body["positions"]
+    assert position["state"] == "FRA" and position["package"] == "un-gge-2015"
+    assert position["document"]["title"] == "Position of France"
+    assert position["log_index"] == published.json()["index"]
+    assert client.get("/v1/positions", params={"state": "DEU"}).json()["positions"] == []
+    refused(client.get("/v1/positions", params={"state": "D"}), 422, "InvalidRequest")

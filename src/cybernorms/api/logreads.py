@@ -9,6 +9,7 @@ size, which never change) and never write: a GET signs nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
@@ -88,3 +89,51 @@ def inclusion(registry: Registry, index: int, size: int | None = None) -> Inclus
         entry, leaf = entry_at(conn, index)
         hashes = prove_inclusion(conn, index, stored.checkpoint.size)
     return Inclusion(index, entry, leaf, hashes, stored)
+
+
+@dataclass(frozen=True)
+class LoggedPosition:
+    """A published national position: its signed document, as named by its log entry."""
+
+    state: str
+    package: str
+    digest: str
+    log_index: int
+    logged_at: str
+    document: dict[str, Any]
+    envelope: dict[str, Any]
+
+
+def positions(registry: Registry, size: int, state: str | None = None) -> list[LoggedPosition]:
+    """Positions logged below ``size`` (of ``state``), oldest first, each read from its log
+    entry and the signed document that entry names (its SHA-256 checked against the entry):
+    every field shown comes from signed bytes.
+
+    TODO(registry): read them through ``service/registry.py`` once it offers positions.
+    """
+    from cybernorms.store import LogIntegrityError, payload_digest
+    from cybernorms.store.records import logged_record
+
+    query = select(LogEntry.idx).where(LogEntry.kind == "position", LogEntry.idx < size)
+    if state is not None:
+        query = query.where(LogEntry.state == state)
+    out: list[LoggedPosition] = []
+    with read_transaction(registry.engine) as conn:
+        for index in conn.execute(query.order_by(LogEntry.idx)).scalars():
+            record = logged_record(conn, index)
+            if payload_digest(record.envelope.payload) != record.entry.digest:
+                raise LogIntegrityError(
+                    f"log entry {index}: the stored position is not the logged one"
+                )
+            out.append(
+                LoggedPosition(
+                    record.entry.state or "",
+                    record.entry.extra.get("package", ""),
+                    record.entry.digest,
+                    index,
+                    record.entry.logged_at,
+                    record.envelope.document(),
+                    record.envelope.to_json(),
+                )
+            )
+    return out

@@ -92,6 +92,30 @@ async def package(
     return _answer({"package": found}, stored)
 
 
+@router.get("/v1/positions", responses=_REFUSALS)
+async def positions(
+    ctx: Ctx,
+    state: Annotated[
+        str | None, Query(pattern=r"^[A-Za-z]{3}$", description="Only this state's (ISO3).")
+    ] = None,
+) -> JSONResponse:
+    """Published national positions (state, package read, content hash, signed document)."""
+    from dataclasses import asdict
+
+    from cybernorms.api import logreads
+
+    def read() -> tuple[list[Any], Any]:
+        stored = _checkpoint(ctx)
+        if stored is None:
+            return [], None
+        size = stored.checkpoint.size
+        found = logreads.positions(ctx.registry(), size, state and state.upper())
+        return [asdict(p) for p in found], stored
+
+    found, stored = await run_in_threadpool(read)
+    return _answer({"positions": found}, stored)
+
+
 def _checkpoint(ctx: Context) -> Any:
     from cybernorms.api import logreads
     from cybernorms.store import NotFound
