@@ -24,7 +24,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from cybernorms.api.answers import checkpoint_header, checkpoint_json, covered
+from cybernorms.api.answers import checkpoint_header, checkpoint_json
 from cybernorms.api.context import Context, context
 from cybernorms.api.problems import PROBLEM_MEDIA_TYPE
 from cybernorms.errors import LimitExceeded
@@ -191,13 +191,11 @@ def _profiles(ctx: Context, source: ProfileSource, as_of: dt.date | None) -> tup
     from cybernorms.api import logreads
     from cybernorms.store import NotFound
 
-    registry = ctx.registry()
     try:
-        stored = logreads.latest(registry)
+        stored = logreads.latest(ctx.registry())
     except NotFound:
         stored = None
-    found = registry.profiles_as_of(as_of or dt.date.today())
-    return [p.profile for p in found.values() if covered(p.log_index, stored)], stored
+    return ctx.profiles(stored, as_of or dt.date.today()), stored
 
 
 def _answer(result: dict[str, Any], as_of: dt.date | None, stored: Any) -> dict[str, Any]:
