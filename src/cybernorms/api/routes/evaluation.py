@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import uuid
 from enum import StrEnum
 from typing import Annotated, Any
@@ -145,7 +146,7 @@ def _explain(ctx: Context, given: ExplainInput) -> tuple[dict[str, Any], Any]:
     from cybernorms.service import loading
     from cybernorms.service.explaining import explain
 
-    [incident] = _incidents([given.incident], "input.incident")
+    [incident] = _incidents([given.incident], "input.incident", indexed=False)
     books = loading.rulebooks(ctx.settings.rulebooks)
     profiles, stored = _profiles(ctx, given.profiles, given.as_of)
     explanations = explain(
@@ -175,13 +176,27 @@ def _explain(ctx: Context, given: ExplainInput) -> tuple[dict[str, Any], Any]:
     return _answer(result, given.as_of, stored), stored
 
 
-def _incidents(objects: list[dict[str, Any]], where: str) -> list[Any]:
-    """Incidents validated by the same code as incident files (errors name the field)."""
-    from cybernorms.ingest.files import incidents_from_document
-    from cybernorms.model.documents import parse_text
+def _incidents(objects: list[dict[str, Any]], where: str, *, indexed: bool = True) -> list[Any]:
+    """Incidents validated by the same code as incident files (``incidents_from_document``).
 
-    text = json.dumps(objects, indent=1, ensure_ascii=False)
-    return incidents_from_document(parse_text(text, where))
+    Each incident is written on a line of its own, so a problem's line names its incident:
+    problems are reported as ``input.incidents[3]: effects.disruption: ...``, never as a
+    position in text the client did not send."""
+    from cybernorms.ingest.files import incidents_from_document
+    from cybernorms.model.documents import DocumentError, Problem, parse_text
+
+    text = "[\n" + ",\n".join(json.dumps(o, ensure_ascii=False) for o in objects) + "\n]\n"
+    try:
+        return incidents_from_document(parse_text(text, where))
+    except DocumentError as exc:
+        problems = []
+        for problem in exc.problems:
+            found = re.fullmatch(re.escape(where) + r":(\d+):\d+", problem.where)
+            place = where
+            if found is not None and indexed:
+                place = f"{where}[{int(found.group(1)) - 2}]"
+            problems.append(Problem(place, problem.message))
+        raise DocumentError(problems) from None
 
 
 def _profiles(ctx: Context, source: ProfileSource, as_of: dt.date | None) -> tuple[list[Any], Any]:
