@@ -29,6 +29,11 @@ class Context:
         self.settings = settings
         self._registry: Registry | None = None
         self._lock = threading.Lock()
+        # Held around calls into the evaluation service: its caches (remembered rulebooks and
+        # compiled evaluators, ``service.loading`` / ``service.evaluating``) are plain dicts
+        # made for one caller at a time, and routes run in a thread pool. The engine is
+        # CPU-bound Python, so under the GIL the lock costs little throughput.
+        self.service_lock = threading.Lock()
         self._profiles: OrderedDict[tuple[int, dt.date], list[Profile]] = OrderedDict()
 
     def registry(self) -> Registry:

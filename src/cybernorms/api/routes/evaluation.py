@@ -120,17 +120,18 @@ def _evaluate(ctx: Context, given: EvaluateInput) -> tuple[dict[str, Any], Any]:
             "request_incidents", limit, "input.incidents", f"{len(given.incidents)} given"
         )
     incidents = _incidents(given.incidents, "input.incidents")
-    books = loading.rulebooks(ctx.settings.rulebooks)
     profiles, stored = _profiles(ctx, given.profiles, given.as_of)
-    chosen = evaluating.setup(
-        books, packages=given.packages, positions=given.positions, profiles=profiles
-    )
-    detail = Detail(given.detail.value)
-    with_trace = detail is Detail.trace
-    verdicts = [
-        v.to_json(with_trace=with_trace)
-        for v in evaluating.evaluate(chosen, incidents, as_of=given.as_of, detail=detail)
-    ]
+    with ctx.service_lock:
+        books = loading.rulebooks(ctx.settings.rulebooks)
+        chosen = evaluating.setup(
+            books, packages=given.packages, positions=given.positions, profiles=profiles
+        )
+        detail = Detail(given.detail.value)
+        with_trace = detail is Detail.trace
+        verdicts = [
+            v.to_json(with_trace=with_trace)
+            for v in evaluating.evaluate(chosen, incidents, as_of=given.as_of, detail=detail)
+        ]
     if detail is Detail.outcome:
         for v in verdicts:  # the fast code reads no profiles: say nothing rather than []
             v.pop("profiles", None)
@@ -147,17 +148,18 @@ def _explain(ctx: Context, given: ExplainInput) -> tuple[dict[str, Any], Any]:
     from cybernorms.service.explaining import explain
 
     [incident] = _incidents([given.incident], "input.incident", indexed=False)
-    books = loading.rulebooks(ctx.settings.rulebooks)
     profiles, stored = _profiles(ctx, given.profiles, given.as_of)
-    explanations = explain(
-        books,
-        incident,
-        given.rule,
-        subject=given.subject,
-        positions=given.positions,
-        profiles=profiles,
-        as_of=given.as_of,
-    )
+    with ctx.service_lock:
+        books = loading.rulebooks(ctx.settings.rulebooks)
+        explanations = explain(
+            books,
+            incident,
+            given.rule,
+            subject=given.subject,
+            positions=given.positions,
+            profiles=profiles,
+            as_of=given.as_of,
+        )
     result = {
         "explanations": [
             {
