@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from store.world import World
 
 from cybernorms.api.app import create_app
 from cybernorms.api.settings import Settings
-from cybernorms.limits import LIMITS, Limits
+from cybernorms.limits import LIMITS
 from cybernorms.log.checkpoint import open_checkpoint
 from cybernorms.log.hashing import leaf_hash
 from cybernorms.log.note import NoteVerifier
@@ -141,7 +142,7 @@ def test_refusals_name_their_reason(client: TestClient, world: World, registry: 
 
 
 def test_a_body_over_the_limit_is_413_before_it_is_read(registry: Registry, db_url: str) -> None:
-    small = Limits(**{**{n: v for n, v in Limits.described()}, "request_bytes": 1000})
+    small = replace(LIMITS, request_bytes=1000)
     with TestClient(create_app(Settings(db_url=db_url, limits=small))) as client:
         problem = refused(post(client, b"{" + b" " * 2000 + b"}"), 413, "LimitExceeded")
         assert "request_bytes" in problem["detail"]
