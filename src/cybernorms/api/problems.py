@@ -36,6 +36,8 @@ _STATUS_BY_REFUSAL: dict[str, int] = {
     "ThresholdNotMet": 403,
     "NoRootOfTrust": 403,
     "NotInitialised": 503,
+    "LogKeyUnavailable": 503,
+    "DatabaseUnavailable": 503,
     "LogIntegrityError": 500,
 }
 

@@ -26,8 +26,8 @@ def register(app: typer.Typer) -> None:
         log_key: Path | None = typer.Option(
             None,
             "--log-key",
-            envvar="CYBERNORMS_LOG_KEY",
-            help="File of the log's checkpoint signing key (default: where `init` put it).",
+            help="File of the log's checkpoint signing key (default: where `init` put it, "
+            "or $CYBERNORMS_LOG_KEY_FILE).",
         ),
         rulebooks: Path | None = typer.Option(
             None, "--rulebooks", help="Rulebook directory evaluation reads (default: shipped)."
