@@ -162,3 +162,26 @@ def test_before_init_every_endpoint_says_so(tmp_path: Any) -> None:
     with TestClient(create_app(Settings(db_url=f"sqlite:///{tmp_path / 'none.db'}"))) as client:
         refused(client.get("/log/checkpoint"), 503, "NotInitialised")
         refused(post(client, b"{}"), 422, "MalformedDocument")
+
+
+def test_without_the_log_key_nothing_is_published(
+    registry: Registry, db_url: str, world: World, tmp_path: Any
+) -> None:
+    """The answer needs a signed checkpoint: a server that cannot sign refuses before the act
+    commits (503 LogKeyUnavailable), and the log is unchanged."""
+    settings = Settings(db_url=db_url, log_key=tmp_path / "no-such.logkey")
+    with TestClient(create_app(settings)) as client:
+        refused(
+            post(client, world.signed_root("FRA", "123", 2, signers="12")), 503, "LogKeyUnavailable"
+        )
+    assert registry.head().size == 0
+
+
+def test_a_broken_database_is_a_503_problem_not_a_crash(
+    registry: Registry, db_url: str, client: TestClient
+) -> None:
+    from sqlalchemy import text
+
+    with registry.engine.begin() as conn:
+        conn.execute(text("DROP TABLE checkpoints"))
+    refused(client.get("/log/checkpoint"), 503, "DatabaseUnavailable")

@@ -42,7 +42,9 @@ class Context:
             if self._registry is None:
                 from cybernorms.store import Registry
 
-                self._registry = Registry.open(self.settings.db_url)
+                self._registry = Registry.open(
+                    self.settings.db_url, log_key_file=self.settings.log_key
+                )
             return self._registry
 
     def profiles(self, checkpoint: StoredCheckpoint | None, on: dt.date) -> list[Profile]:

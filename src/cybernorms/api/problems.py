@@ -112,6 +112,16 @@ async def http_handler(request: Request, exc: Exception) -> JSONResponse:
     return response
 
 
+async def database_handler(request: Request, exc: Exception) -> JSONResponse:
+    """The database refused or failed a statement (server down, file locked, schema altered):
+    the service's ``DatabaseUnavailable`` refusal, 503, with the driver's first line."""
+    from cybernorms.service.registry import DatabaseUnavailable
+
+    first = str(exc.__cause__ or exc).splitlines()
+    refusal = DatabaseUnavailable(f"database: {first[0] if first else type(exc).__name__}")
+    return problem(503, refusal.refusal, str(refusal))
+
+
 async def bug_handler(request: Request, exc: Exception) -> JSONResponse:
     """Anything else is a bug in this program: a 500 problem document, never a traceback."""
     return problem(500, "InternalError", "an internal error occurred; it is a bug in cybernorms")

@@ -100,6 +100,7 @@ def _publish(ctx: Context, body: bytes, publisher: str | None) -> dict[str, Any]
 
     envelope = Envelope.from_json(body)
     registry = ctx.registry()
+    registry.require_signer()  # the answer needs a signed checkpoint: refuse before committing
     kind = envelope.payload_type
     if kind == ROOT_PAYLOAD_TYPE:
         published = registry.publish_root(envelope)
