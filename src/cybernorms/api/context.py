@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from fastapi import Request
 
@@ -79,6 +79,4 @@ class Context:
 
 def context(request: Request) -> Context:
     """FastAPI dependency: the app's ``Context``."""
-    found = request.app.state.context
-    assert isinstance(found, Context)
-    return found
+    return cast(Context, request.app.state.context)  # set by create_app

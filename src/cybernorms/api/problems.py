@@ -10,7 +10,7 @@ of a refusal is chosen here from its class, once, for every route.
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
@@ -90,25 +90,27 @@ def _title(status: int) -> str:
 
 
 async def refusal_handler(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, CybernormsError)
-    return problem(status_of(exc), exc.refusal, str(exc))
+    refusal = cast(CybernormsError, exc)  # registered for CybernormsError only
+    return problem(status_of(refusal), refusal.refusal, str(refusal))
 
 
 async def validation_handler(request: Request, exc: Exception) -> JSONResponse:
     """FastAPI's own request validation (a path or query parameter of the wrong form)."""
-    assert isinstance(exc, RequestValidationError)
-    errors = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))} for e in exc.errors()]
+    invalid = cast(RequestValidationError, exc)  # registered for it only
+    errors = [
+        {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))} for e in invalid.errors()
+    ]
     where = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors[:5])
     return problem(422, "InvalidRequest", where or "the request is not valid", errors=errors)
 
 
 async def http_handler(request: Request, exc: Exception) -> JSONResponse:
     """Starlette's own errors (no such route: 404, wrong method: 405) as problem documents."""
-    assert isinstance(exc, StarletteHTTPException)
-    reason = {404: "NoSuchResource", 405: "MethodNotAllowed"}.get(exc.status_code, "HTTPError")
-    response = problem(exc.status_code, reason, str(exc.detail))
-    if exc.headers:
-        response.headers.update(exc.headers)
+    error = cast(StarletteHTTPException, exc)  # registered for it only
+    reason = {404: "NoSuchResource", 405: "MethodNotAllowed"}.get(error.status_code, "HTTPError")
+    response = problem(error.status_code, reason, str(error.detail))
+    if error.headers:
+        response.headers.update(error.headers)
     return response
 
 

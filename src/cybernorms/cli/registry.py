@@ -61,21 +61,19 @@ def say(text: str) -> None:
 
 @contextmanager
 def refusals() -> Iterator[None]:
-    """Turn every expected failure into one line on stderr and exit status 1."""
-    from cybernorms.model.documents import DocumentError
+    """Turn every expected failure into the error boundary's lines and exit status 1.
+
+    The wording is the boundary's (``cli.boundary``), so a registry refusal reads exactly as
+    any other command's; this only ends the command inside typer (``Exit``) rather than
+    letting the exception reach ``main``."""
+    from cybernorms.cli import boundary
 
     try:
         yield
-    except DocumentError as exc:
-        for problem in exc.problems:
-            err.print(f"error: {printable(problem)}", markup=False)
-        raise typer.Exit(1) from None
     except CybernormsError as exc:
-        err.print(f"refused ({exc.refusal}): {printable(exc)}", markup=False)
-        raise typer.Exit(1) from None
+        raise typer.Exit(boundary.report_refusal(exc)) from None
     except OSError as exc:
-        err.print(f"error: {printable(exc)}", markup=False)
-        raise typer.Exit(1) from None
+        raise typer.Exit(boundary.report_os_error(exc)) from None
 
 
 def _print_publication(publication: Publication) -> None:

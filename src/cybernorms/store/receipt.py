@@ -190,7 +190,7 @@ def _field(data: Mapping[str, Any], name: str, kind: type) -> Any:
 
 def _list(data: Mapping[str, Any], name: str) -> list[Any]:
     value = _field(data, name, list)
-    assert isinstance(value, list)
+    assert isinstance(value, list)  # noqa: S101 - invariant that narrows a type, never input checking
     return value
 
 

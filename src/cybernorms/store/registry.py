@@ -363,7 +363,7 @@ class Registry:
             stored = logdb.add_checkpoint(conn, head, signer, timestamp(moment))
             # Journalled before the commit: a journalled checkpoint whose row is lost still
             # commits to the tree of a size already committed (logkey module docstring).
-            assert self.key_path is not None  # load_signer refuses a registry without one
+            assert self.key_path is not None  # noqa: S101 - invariant that narrows a type, never input checking; load_signer refuses a registry without one
             journal_checkpoint(self.key_path, stored.checkpoint.size, stored.note)
             return stored
 
