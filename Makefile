@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 $(TEST_STAMP): $(STAMP)
-	$(BIN)/pip install -q -e '.[dev,bench,stix,bulk,spark]'
+	$(BIN)/pip install -q -e '.[dev,bench,stix,bulk,spark,api]'
 	touch $(TEST_STAMP)
 
 demo: $(STAMP)

@@ -50,7 +50,7 @@ def test_the_lazy_commands_are_listed_as_their_module_defines_them() -> None:
     for module in modules:
         family = typer.Typer()
         __import__(module, fromlist=["register"]).register(family)
-        group = typer.main.get_command(family)
+        group = typer.main.get_group(family)
         assert isinstance(group, typer.core.TyperGroup)
         real = {
             name: (cmd.help or "").strip().splitlines()[0] for name, cmd in group.commands.items()

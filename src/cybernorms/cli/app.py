@@ -44,6 +44,10 @@ LAZY: dict[str, tuple[str, str]] = {
         ("log", "The transparency log: checkpoints, proofs, audits."),
     )
 }
+LAZY["serve"] = (
+    "cybernorms.cli.serve",
+    "Serve the registry, its log (C2SP tlog-tiles) and evaluation over HTTP.",
+)
 
 
 class RootCommand(TyperGroup):
@@ -67,8 +71,7 @@ class RootCommand(TyperGroup):
     def _load(self, module_name: str) -> None:
         family = typer.Typer()
         importlib.import_module(module_name).register(family)
-        group = typer.main.get_command(family)
-        assert isinstance(group, TyperGroup)  # noqa: S101 - invariant that narrows a type, never input checking
+        group = typer.main.get_group(family)  # a group even for a one-command family
         self.commands.update(group.commands)
 
     def invoke(self, ctx: Any) -> Any:
