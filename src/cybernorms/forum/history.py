@@ -40,7 +40,7 @@ from cybernorms.forum.authors import (
 )
 from cybernorms.forum.errors import ForumError
 from cybernorms.model.documents import Document, DocumentError, Problem, load_file
-from cybernorms.trust.canonical import canonical_json
+from cybernorms.trust.canonical import canonical_json, json_ready
 
 #: Who recorded the shipped history (the ``by`` of every record).
 RECORDER = "cybernorms-maintainers"
@@ -113,17 +113,7 @@ def package_content_hash(path: Path | str) -> str:
 
 
 def content_hash_of(document: Document) -> str:
-    return hashlib.sha256(canonical_json(_jsonable(document.value))).hexdigest()
-
-
-def _jsonable(value: object) -> object:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    return value
+    return hashlib.sha256(canonical_json(json_ready(document.value))).hexdigest()
 
 
 def _iso(value: object) -> str:

@@ -60,7 +60,7 @@ from cybernorms.store import (
     VerifiedReceipt,
     verify_receipt,
 )
-from cybernorms.trust.canonical import canonical_json
+from cybernorms.trust.canonical import canonical_json, json_ready
 from cybernorms.trust.envelope import (
     PACKAGE_PAYLOAD_TYPE,
     PROFILE_PAYLOAD_TYPE,
@@ -185,22 +185,10 @@ def _check_key_states(keys: Sequence[SigningKey], state: str, paths: Sequence[Pa
             )
 
 
-def _jsonable(value: Any) -> Any:
-    """YAML values as JSON values: dates become ISO strings; anything else non-JSON (floats
-    included) is refused by canonicalisation, which names the path."""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    return value
-
-
 def _signable(value: Any, source: Path) -> Any:
     """``value`` as JSON, refused if it holds what a signed document cannot (a float such as
     ``version: 11.0``, which a model would otherwise read as 11 and sign as 11)."""
-    data = _jsonable(value)
+    data = json_ready(value)
     try:
         canonical_json(data)
     except MalformedDocument as exc:

@@ -13,6 +13,7 @@ decimals and big numbers as strings instead, so every implementation agrees byte
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 import rfc8785
@@ -22,6 +23,20 @@ from cybernorms.trust.errors import MalformedDocument, TrustLimitExceeded
 from cybernorms.trust.strict_json import load_json
 
 MAX_SAFE_INTEGER = 2**53 - 1
+
+
+def json_ready(value: Any) -> Any:
+    """A YAML document's values as JSON values: dates become ISO strings, the rest is left as it
+    is (anything else that is not JSON, floats included, is refused by ``canonical_json``,
+    which names the path). One place, because a package's identity is the hash of this form:
+    the registry that signs it and the forum record that names it must compute the same."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: json_ready(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_ready(v) for v in value]
+    return value
 
 
 def canonicalize_any(obj: object) -> bytes:
