@@ -240,4 +240,12 @@ def load(rulebooks: Path | None, incidents: Path | None) -> Catalogue:
     books = loading.rulebooks(rulebooks, with_examples=True)
     where = incidents if incidents is not None else default_incidents_dir()
     found = loading.load_incident_inputs([where]).incidents if where is not None else []
-    return Catalogue(books, found, str(where) if where is not None else "no incidents")
+    return Catalogue(books, found, _shown(where) if where is not None else "no incidents")
+
+
+def _shown(path: Path) -> str:
+    """A path as a person started the server with it: relative to the working directory."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

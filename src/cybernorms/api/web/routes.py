@@ -305,7 +305,9 @@ def _timeline(profiles: list[Any]) -> list[dict[str, Any]]:
     width = 520
     out = []
     for i, p in enumerate(profiles):
-        stop = p.expires or today
+        # in force until it expires or a later version takes over, whichever comes first
+        later = [q.effective_from for q in profiles if q.version > p.version]
+        stop = min([p.expires or today, *later])
         x = round(width * (p.effective_from - start).days / span)
         out.append(
             {
@@ -313,7 +315,8 @@ def _timeline(profiles: list[Any]) -> list[dict[str, Any]]:
                 "y": 8 + i * 24,
                 "w": max(3, round(width * (stop - p.effective_from).days / span)),
                 "label": f"version {p.version}",
-                "title": f"version {p.version}: {p.effective_from} to {p.expires or 'open'}",
+                "title": f"version {p.version}: {p.effective_from} to {stop}",
+                "start": p.effective_from.isoformat(),
             }
         )
     return out
