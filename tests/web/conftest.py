@@ -2,7 +2,7 @@
 one with a hostile id), an app over it on a fresh registry, and Debian's chromium.
 
 The browser tests skip without ``/usr/bin/chromium`` or Playwright (install them with
-``bash scripts/chromium-install.sh`` and the ``web-tests`` extra); ``CYBERNORMS_REQUIRE_BROWSER=1``
+``bash scripts/chromium-install.sh``; Playwright comes with the ``dev`` extra); ``CYBERNORMS_REQUIRE_BROWSER=1``
 (set by ``.ci/run``) turns that skip into a failure, like ``CYBERNORMS_REQUIRE_PG``.
 """
 
@@ -78,7 +78,7 @@ def chromium() -> Iterator[Any]:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        missing = "Playwright is not installed (pip install -e '.[web-tests]')"
+        missing = "Playwright is not installed (pip install -e '.[dev]')"
     if not missing and not CHROMIUM.exists():
         missing = f"no {CHROMIUM} (run: bash scripts/chromium-install.sh)"
     if missing:

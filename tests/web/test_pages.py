@@ -92,7 +92,9 @@ def test_state_page_reads_the_registry(client: TestClient) -> None:
 def test_charts_are_inline_svg(client: TestClient) -> None:
     page = client.get("/web/charts").text
     assert page.count("<svg") == 2 and "<script src=" in page
-    assert "http" not in page.split("<main>")[1].split("</main>")[0]  # nothing loaded from elsewhere
+    assert (
+        "http" not in page.split("<main>")[1].split("</main>")[0]
+    )  # nothing loaded from elsewhere
 
 
 def test_an_upload_is_evaluated_in_the_background(client: TestClient, incidents_dir: Any) -> None:

@@ -233,7 +233,6 @@ def _incident_order(incident: Incident) -> tuple[dt.date, str]:
     return (incident.start_date or dt.date.min, incident.id)
 
 
-
 def load(rulebooks: Path | None, incidents: Path | None) -> Catalogue:
     """The catalogue of ``incidents`` (default: ``default_incidents_dir()``) read under the
     rulebooks at ``rulebooks`` (default: the shipped set)."""

@@ -218,9 +218,7 @@ async def rule_page(request: Request, ctx: Ctx, id: str = "") -> HTMLResponse:
         rule = cat.rule(id)
     except UnknownName as exc:
         return refusal(exc)
-    readings = [
-        (pos, pos.overrides[id]) for pos in cat.books.positions if id in pos.overrides
-    ]
+    readings = [(pos, pos.overrides[id]) for pos in cat.books.positions if id in pos.overrides]
     examples = [
         (ex, [e for e in ex.expect if e.rule == id], where)
         for f in cat.books.examples
@@ -263,9 +261,7 @@ async def state_page(request: Request, ctx: Ctx, iso3: str) -> HTMLResponse:
         shipped=[p for p in cat.books.profiles if p.state == state],
         positions=[p for p in cat.books.positions if p.state == state],
         attributed=[r for r in cat.rows if r.incident.attribution.state == state],
-        targeted=[
-            r for r in cat.rows if state in {t.country for t in r.incident.targets or []}
-        ],
+        targeted=[r for r in cat.rows if state in {t.country for t in r.incident.targets or []}],
         section="states",
     )
 

@@ -23,7 +23,10 @@ PAGES = (
     ("incidents", "/web/"),
     ("incidents-filtered", "/web/?victim=UKR&outcome=violation&basis=consensus"),
     ("incident", "/web/incident?id=cn:2017-notpetya"),
-    ("explanation", "/web/explain?incident=cn:2017-notpetya&rule=gge2015.f&subject=RUS&basis=consensus"),
+    (
+        "explanation",
+        "/web/explain?incident=cn:2017-notpetya&rule=gge2015.f&subject=RUS&basis=consensus",
+    ),
     ("rule", "/web/rule?id=gge2015.f"),
     ("state", "/web/states/EST"),
     ("charts", "/web/charts"),
