@@ -13,6 +13,7 @@ from cybernorms.analysis.checks import Analysis, Options, analyze
 from cybernorms.analysis.diff import diff_packages
 from cybernorms.analysis.findings import Finding, Report
 from cybernorms.analysis.solve import Budget
+from cybernorms.analysis.witness import _paths, _without, claims_hold
 from cybernorms.cli.app import app
 from cybernorms.engine import Evaluator
 from cybernorms.model.facts import Incident
@@ -140,11 +141,24 @@ def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
 
 
 def test_witnesses_are_minimal_enough_to_read(shipped: Rulebooks) -> None:
+    """A witness keeps only the facts its claims need: making any one of them unknown
+    changes a claimed verdict. (Which of several minimal witnesses the solver's model leads
+    to is the solver's choice: for FRA's reading of il.sovereignty, the package's verdict may
+    be claimed undetermined - effects unknown - or no_violation - effects known and mild.)"""
     report = analyze(shipped.packages, shipped.positions, shipped.profiles, ["FRA"])
     f = next(f for f in report.findings if f.rules == ("il.sovereignty",))
     assert f.witness is not None
     data = f.witness.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
-    assert set(data) <= {"id", "attribution", "targets"}
+    assert set(data) <= {"id", "attribution", "targets", "effects"}
+    evaluators = {"": Evaluator(shipped.packages, shipped.profiles, shipped.positions)}
+    raw = f.witness.model_dump(mode="json")
+    assert claims_hold(evaluators, f.witness, f.expect, None)
+    for path in _paths(raw):
+        try:
+            trial = Incident.model_validate(_without(raw, path))
+        except ValueError:
+            continue  # a fact that cannot be unknown (``sources`` is a list, maybe empty)
+        assert not claims_hold(evaluators, trial, f.expect, None), path
 
 
 def test_diff_classifies_each_rule(shipped: Rulebooks, tmp_path: Path) -> None:

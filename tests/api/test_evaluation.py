@@ -154,7 +154,20 @@ def test_explain_gives_the_reasoning_tree(client: TestClient) -> None:
 def test_bad_requests_are_named(client: TestClient, body: Any, status: int, reason: str) -> None:
     problem = refused(client.post("/v1/evaluate", json=body), status, reason)
     if reason == "DocumentError":
-        assert "input.incidents" in problem["detail"]
+        assert problem["detail"].startswith("input.incidents[")
+
+
+def test_a_bad_incident_is_named_by_its_index_and_field(client: TestClient) -> None:
+    incidents = [
+        incident_json(),
+        dict(incident_json(), id="cn:other", effects={"disruption": "severe"}),
+    ]
+    problem = refused(
+        client.post("/v1/evaluate", json={"input": {"incidents": incidents, "profiles": "none"}}),
+        422,
+        "DocumentError",
+    )
+    assert problem["detail"].startswith("input.incidents[1]: effects.disruption: ")
 
 
 def test_malformed_json_is_a_422_problem(client: TestClient) -> None:

@@ -1,8 +1,8 @@
-"""The generated tracing code (``engine.tracegen``) against the tracing interpreter.
+"""The generated code in tracing mode (``engine.codegen``) against the reference interpreter.
 
-The interpreter (``engine.interpret``) is the reference: the generated code must give the same
-outcome, ``missing`` set, profiles and trace - tuple for tuple - on every rule, subject and
-basis, and the JSON it writes while evaluating must be exactly (keys in order included) what
+The reference (``engine.reference``, the semantics' concrete algebra) is the reference: the
+generated code must give the same outcome, ``missing`` set, profiles and trace - tuple for
+tuple - on every rule, subject and basis, and the JSON it writes while evaluating must be exactly (keys in order included) what
 ``raw_to_json`` makes of the reference trace. Checked on random incidents for the language's
 test package (every construct, a position, a treaty rule) and for the shipped rulebooks.
 """

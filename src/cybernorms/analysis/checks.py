@@ -39,15 +39,17 @@ from cybernorms.analysis.facts import BOUND, FactSpace
 from cybernorms.analysis.findings import Claim, Finding, Report, Severity
 from cybernorms.analysis.solve import Budget, Session, Status
 from cybernorms.analysis.universe import build_universe
-from cybernorms.analysis.values import UNKNOWN_SCALAR, Sc, conj, disj, same_subject
+from cybernorms.analysis.values import Sc, conj, disj, same_subject
 from cybernorms.analysis.witness import build_witness
 from cybernorms.engine import Evaluator
-from cybernorms.engine.interpret import Env, compile_node
 from cybernorms.engine.profiles import ProfileBook
+from cybernorms.engine.reference import Concrete, subject_value
 from cybernorms.model.facts import Incident
 from cybernorms.model.profile import Profile
 from cybernorms.rules import ir
 from cybernorms.rules.package import Package, Position, Rule
+from cybernorms.semantics import lenses
+from cybernorms.semantics.nodes import Scope, evaluate
 
 VERBS = {"refines": "refine", "equivalent": "be equivalent to", "excludes": "exclude"}
 
@@ -105,6 +107,10 @@ class Analysis:
         self.consensus = self._encoder(self.base_table)
         self._evaluators: dict[str, Evaluator] = {}
         self._verdicts: dict[tuple[int, RuleKey], list[Verdict]] = {}
+        # Position lenses by state, built once: ``_verdicts`` is keyed by the id of a lens's
+        # encoder, so an encoder must live as long as the analysis (a lens built afresh for
+        # each call could get a freed encoder's id, and with it another lens's verdicts).
+        self._position_lenses: dict[int, Lens] = {}  # by id(position); each lens keeps its own
         self._witnesses = 0
 
     def _encoder(self, table: dict[RuleKey, Rule]) -> Encoder:
@@ -124,22 +130,16 @@ class Analysis:
         )
 
     def position_lens(self, position: Position) -> Lens:
+        found = self._position_lenses.get(id(position))
+        if found is None:
+            found = self._position_lenses[id(position)] = self._position_lens(position)
+        return found
+
+    def _position_lens(self, position: Position) -> Lens:
         package = self.packages[position.package]
-        table = dict(self.base_table)
-        changed = set()
-        for rule in (*position.overrides.values(), *position.added):
-            table[rule.key] = rule
-            changed.add(rule.key)
-        deps = {k: ir.references(r.applies) | ir.references(r.violated) for k, r in table.items()}
-        affected = set(changed)
-        grew = True
-        while grew:
-            grew = False
-            for key, refs in deps.items():
-                if key not in affected and refs & affected:
-                    affected.add(key)
-                    grew = True
-        reported = [r for k, r in table.items() if k in affected]
+        resolved = lenses.resolve(self.base_table, position)
+        affected = set(resolved.affected)
+        reported = [resolved.table[k] for k in resolved.affected]
 
         def basis(key: RuleKey) -> str:
             return position.basis if key in affected else self.packages[key[0]].basis
@@ -148,10 +148,10 @@ class Analysis:
             f"{package.label} + {position.basis}",
             package,
             position,
-            self._encoder(table),
+            self._encoder(dict(resolved.table)),
             reported,
             basis,
-            frozenset(changed),
+            resolved.changed,
         )
 
     # -- helpers ---------------------------------------------------------------------------
@@ -485,9 +485,7 @@ class Analysis:
         covers = lens.package.covers
         if covers is None:
             return []
-        from cybernorms.analysis.encode import _Ctx
-
-        cov = lens.encoder._bool(covers, _Ctx(lens.package.id, UNKNOWN_SCALAR, {}))
+        cov = lens.encoder.condition(covers, lens.package.id)
         rules = [lens.encoder.table[r.key] for r in lens.package.rules]
         all_na = []
         for rule in rules:
@@ -528,23 +526,16 @@ class Analysis:
         ]
 
     def _covers_check(self, package: Package, covers: ir.Node) -> Callable[[Incident], bool]:
-        """The interpreter's value of ``covers:`` on a witness (it must be true)."""
-        run = compile_node(covers)
+        """The reference interpreter's value of ``covers:`` on a witness (it must be true)."""
         book = ProfileBook(self.profile_list)
         as_of = self.options.as_of
 
         def check(incident: Incident) -> bool:
             on = as_of or incident.start_date
-            env = Env(
-                incident=incident,
-                subject=None,
-                subject_path="subject",
-                as_of=as_of or self.today,
-                profile_date=on,
-                resolve_profile=lambda s: book.resolve(s, on, package.defaults),
-                breached=lambda key, env: ("", None, frozenset(), (), None, None, None, None),
-            )
-            return run(env)[1] is True
+            resolvers = {package.id: lambda s: book.resolve(s, on, package.defaults)}
+            alg = Concrete(incident, as_of or self.today, resolvers, {}, {})
+            scope = Scope(subject_value(None, "subject"), package.id)
+            return evaluate(alg, covers, scope)[1] is True
 
         return check
 

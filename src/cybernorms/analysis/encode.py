@@ -1,10 +1,10 @@
 """The rule IR translated into SMT (z3), with Kleene three-valued logic kept exact.
 
-One function per IR node, mirroring ``engine.interpret`` case by case; a node type without a
-case is a ``TranslationError``, never skipped (DESIGN section 3: a construct that exists in one
-back end only is a bug in waiting). ``Encoder.outcome`` mirrors ``engine.evaluate._Run.decide``
-(applicability, parties, unknown subjects), and ``Encoder.verdicts`` mirrors how the engine
-turns a rule's subject expression into one verdict per state (or one with no subject).
+``Encoder`` is the algebra of ``cybernorms.semantics`` on symbolic values
+(``analysis.values``): what each node and each rule means, which subjects a rule judges and
+which profile is in force are stated once, there; here is only how each operation is built
+from z3 terms. A node type the semantics does not know, or an operation on values this back
+end cannot represent, is a ``TranslationError``, never skipped.
 
 Profiles are either **fixed** (the given profile versions and the package defaults, chosen by
 the incident's date exactly as ``engine.profiles.ProfileBook`` does) or **free** (every state of
@@ -15,9 +15,9 @@ the universe may publish any parameters: "is there any profile under which ...")
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import z3
 
@@ -25,6 +25,7 @@ from cybernorms.analysis.facts import FactSpace
 from cybernorms.analysis.universe import Universe
 from cybernorms.analysis.values import (
     B3,
+    FALSE,
     TRUE,
     UNKNOWN_LIST,
     UNKNOWN_SCALAR,
@@ -41,11 +42,17 @@ from cybernorms.analysis.values import (
 )
 from cybernorms.errors import CybernormsError
 from cybernorms.model.profile import Profile, ProfileParameters
+from cybernorms.model.verdict import Outcome
 from cybernorms.rules import ir
 from cybernorms.rules.package import Package, Rule
 from cybernorms.rules.types import INT, PROFILE, STATE, ListType, Type
+from cybernorms.semantics.algebra import Algebra, Guards, SubjectList
+from cybernorms.semantics.decision import BREACH, Slot, decide, expand
+from cybernorms.semantics.nodes import Scope, UnknownConstruct, evaluate
+from cybernorms.semantics.profiles import in_force
 
 RuleKey = tuple[str, str]
+T = TypeVar("T")
 
 
 class TranslationError(CybernormsError):
@@ -130,31 +137,15 @@ class FixedProfiles:
     def _alternatives(
         self, state: str, defaults: ProfileParameters, date: Sc
     ) -> list[tuple[Any, ProfileParameters]]:
-        """The parameters ``state`` has, each under a condition on the date; the conditions
-        exclude each other, in ``ProfileBook.in_force``'s order of preference: no date - the
-        highest version; a date - the highest version in force then; else the defaults.
-
-        Exclusive, not merely ordered: ``param`` regroups the alternatives of every state by
-        value, so an earlier, broader condition (the defaults) must not shadow a later one.
-        """
+        """The parameters ``state`` has, each under an exclusive condition on the date:
+        ``semantics.profiles.in_force`` on symbolic dates (the defaults where none is in
+        force). Exclusive, not merely ordered: ``param`` regroups the alternatives of every
+        state by value."""
         versions = self.versions.get(state, [])
-        if not versions:
-            return [(TRUE, defaults)]
-        preferred: list[tuple[Any, ProfileParameters]] = [
-            (z3.Not(date.known), versions[-1].parameters)
+        return [
+            (cond, defaults if p is None else p.parameters)
+            for cond, p in in_force(GUARDS, versions, date)
         ]
-        for p in reversed(versions):
-            cond = z3.And(date.known, date.v >= p.effective_from.toordinal())
-            if p.expires is not None:
-                cond = z3.And(cond, date.v < p.expires.toordinal())
-            preferred.append((cond, p.parameters))
-        preferred.append((TRUE, defaults))
-        out: list[tuple[Any, ProfileParameters]] = []
-        taken: list[Any] = []
-        for cond, params in preferred:
-            out.append((z3.And(cond, *[z3.Not(t) for t in taken]), params))
-            taken.append(cond)
-        return out
 
     def param(self, package: str, state: Sc, name: str, date: Sc) -> Val:
         key = (package, name, id(state), id(date))
@@ -285,14 +276,117 @@ Profiles = FixedProfiles | FreeProfiles
 # -- expressions ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Ctx:
-    package: str
-    subject: Sc
-    variables: Mapping[str, Val]
+class Z3Guards(Guards[Val, Any]):
+    """Two-valued conditions as z3 booleans."""
+
+    def is_true(self, value: Val) -> Any:
+        return _b3(value, "a condition").t
+
+    def is_false(self, value: Val) -> Any:
+        return _b3(value, "a condition").f
+
+    def is_unknown(self, value: Val) -> Any:
+        if isinstance(value, B3):
+            return z3.Not(value.known)
+        if isinstance(value, Sc | Ls):
+            return z3.Not(value.known)
+        return FALSE  # records and set literals are always there
+
+    def g_not(self, guard: Any) -> Any:
+        return z3.Not(guard)
+
+    def g_all(self, guards: Sequence[Any]) -> Any:
+        return conj(*guards)
+
+    def g_any(self, guards: Sequence[Any]) -> Any:
+        return disj(*guards)
+
+    def date_on_or_after(self, value: Val, day: dt.date) -> Any:
+        date = _sc(value, "a date")
+        return z3.And(date.known, date.v >= day.toordinal())
+
+    def date_before(self, value: Val, day: dt.date) -> Any:
+        date = _sc(value, "a date")
+        return z3.And(date.known, date.v < day.toordinal())
 
 
-class Encoder:
+GUARDS = Z3Guards()
+
+
+def _b3(value: Val, what: str) -> B3:
+    if not isinstance(value, B3):
+        raise TranslationError(f"expected {what}, got a {type(value).__name__}")
+    return value
+
+
+def _sc(value: Val, what: str) -> Sc:
+    if not isinstance(value, Sc):
+        raise TranslationError(f"expected {what}, got a {type(value).__name__}")
+    return value
+
+
+_ORDER: dict[str, Callable[[Any, Any], Any]] = {
+    "==": lambda x, y: x == y,
+    "!=": lambda x, y: x != y,
+    "<": lambda x, y: x < y,
+    "<=": lambda x, y: x <= y,
+    ">": lambda x, y: x > y,
+    ">=": lambda x, y: x >= y,
+}
+
+
+def _fields(o: Outcome4) -> tuple[Any, Any, Any, Any]:
+    return (o.na, o.nv, o.und, o.viol)
+
+
+def _branch(guard: Any, then: Any, otherwise: Any) -> Any:
+    """``guard ? then : otherwise`` on conditions, as and/or, constant branches folded."""
+    parts = []
+    if not z3.is_false(then):
+        parts.append(guard if z3.is_true(then) else z3.And(guard, then))
+    if not z3.is_false(otherwise):
+        neg = z3.Not(guard)
+        parts.append(neg if z3.is_true(otherwise) else z3.And(neg, otherwise))
+    return disj(*parts)
+
+
+def _only(outcome: Outcome) -> Outcome4:
+    """The outcome that certainly is ``outcome``."""
+    flags = {o: TRUE if o is outcome else FALSE for o in Outcome}
+    return Outcome4(
+        flags[Outcome.NOT_APPLICABLE],
+        flags[Outcome.NO_VIOLATION],
+        flags[Outcome.UNDETERMINED],
+        flags[Outcome.VIOLATION],
+    )
+
+
+class _Subjects(SubjectList[Any, Sc]):
+    """A rule's subject value as verdict slots: one state, or a list's slots."""
+
+    def __init__(self, rule: Rule, value: Val) -> None:
+        if not isinstance(value, Sc | Ls):
+            raise TranslationError(f"{rule.id}: subject is neither a state nor a list of states")
+        self.value = value
+
+    def unknown(self) -> Any:
+        return z3.Not(self.value.known) if isinstance(self.value, Ls) else FALSE
+
+    def empty(self) -> Any:
+        if isinstance(self.value, Sc):
+            return FALSE
+        return z3.And(self.value.known, self.value.length == 0)
+
+    def members(self) -> Iterable[tuple[Any, Sc]]:
+        if isinstance(self.value, Sc):
+            return [(TRUE, self.value)]
+        out = []
+        for i, item in enumerate(self.value.items):
+            out.append((z3.And(self.value.known, self.value.active(i)), _sc(item, "a state")))
+        return out
+
+
+class Encoder(Z3Guards, Algebra[Val, Any, Outcome4]):
     """Translate the rules of one lens (a rule table) over one fact space.
 
     ``table`` maps every rule key to the rule in force under the lens (consensus, or a
@@ -319,82 +413,65 @@ class Encoder:
         self.profile_date: Sc = (
             Sc(TRUE, z3.IntVal(as_of.toordinal())) if as_of is not None else start
         )
-        self.as_of = Sc(TRUE, z3.IntVal((as_of or today or dt.date.today()).toordinal()))
+        self.today = Sc(TRUE, z3.IntVal((as_of or today or dt.date.today()).toordinal()))
         self._outcomes: dict[tuple[RuleKey, int], Outcome4] = {}
         self._subjects: list[Sc] = []  # keeps subjects alive while their ids key the cache
 
-    # -- verdicts ----------------------------------------------------------------------
+    # -- entry points --------------------------------------------------------------------
     def verdicts(self, rule: Rule) -> list[Verdict]:
-        """Every verdict the rule may give on one incident (one per subject slot)."""
-        ctx = _Ctx(rule.package, UNKNOWN_SCALAR, {})
-        subj = self.expr(rule.subject, ctx)
-        if isinstance(subj, Sc):
-            return [Verdict(TRUE, subj, self.outcome(rule, subj))]
-        if not isinstance(subj, Ls):
-            raise TranslationError(f"{rule.id}: subject is neither a state nor a list of states")
-        out = []
-        for i, item in enumerate(subj.items):
-            assert isinstance(item, Sc)
-            guard = z3.And(subj.known, subj.active(i))
-            out.append(Verdict(guard, item, self.outcome(rule, item)))
-        none = z3.Or(z3.Not(subj.known), subj.length == 0)
-        out.append(Verdict(none, UNKNOWN_SCALAR, self.outcome(rule, UNKNOWN_SCALAR)))
-        return out
+        """Every verdict the rule may give on one incident (``semantics.decision.expand``:
+        one per subject slot, one for an unknown list, one for a known-empty list)."""
+        value = self._translated(lambda: evaluate(self, rule.subject, self._scope(rule)))
+        slots: list[Slot[Any, Sc]] = expand(_Subjects(rule, value), UNKNOWN_SCALAR)
+        return [
+            Verdict(
+                slot.guard,
+                slot.subject,
+                self.outcome(rule, slot.subject) if slot.judged else self.no_subject(rule, value),
+            )
+            for slot in slots
+            if not z3.is_false(slot.guard)
+        ]
 
     def outcome(self, rule: Rule, subject: Sc) -> Outcome4:
-        """The rule's outcome for one subject, as ``engine.evaluate._Run.decide`` decides it."""
+        """The rule's outcome for one subject (``semantics.decision.decide``)."""
         key = (rule.key, id(subject))
         found = self._outcomes.get(key)
         if found is not None:
             return found
         self._subjects.append(subject)
-        ctx = _Ctx(rule.package, subject, {})
-        a = self._bool(rule.applies, ctx)
-        a_true, na = a.t, a.f
-        if rule.binds == "parties":
-            members = [
-                self.universe.code(s)
-                for s in sorted(self.parties.get(rule.package, frozenset()))
-                if self.universe.known(s)
-            ]
-            outside = z3.And(subject.known, conj(*[subject.v != c for c in members]))
-            na = z3.Or(outside, a.f)
-            a_true = z3.And(a.t, subject.known)
-        v = self._bool(rule.violated, ctx)
-        applies = z3.Not(na)
-        out = Outcome4(
-            na=na,
-            nv=z3.And(applies, v.f),
-            und=z3.And(
-                applies, z3.Not(v.f), z3.Or(z3.Not(v.t), z3.Not(a_true), z3.Not(subject.known))
-            ),
-            viol=z3.And(applies, v.t, a_true, subject.known),
-        )
+        parties = self.parties.get(rule.package, frozenset())
+        out = self._translated(lambda: decide(self, rule, subject, parties))
         self._outcomes[key] = out
         return out
 
-    # -- expressions -------------------------------------------------------------------
-    def expr(self, node: ir.Node, ctx: _Ctx) -> Val:
-        name = CASES.get(type(node))
-        if name is None:
-            raise TranslationError(
-                f"the SMT back end has no case for {type(node).__name__} ({node.text!r})"
-            )
-        out: Val = getattr(self, name)(node, ctx)
-        return out
+    def condition(self, node: ir.Node, package: str) -> B3:
+        """A criterion without subject (a package's ``covers:``) as a symbolic boolean."""
+        scope: Scope[Val] = Scope(UNKNOWN_SCALAR, package)
+        return _b3(self._translated(lambda: evaluate(self, node, scope)), "a condition")
 
-    def _bool(self, node: ir.Node, ctx: _Ctx) -> B3:
-        out = self.expr(node, ctx)
-        if not isinstance(out, B3):
-            raise TranslationError(f"{node.text!r} is not a condition")
-        return out
+    @staticmethod
+    def _scope(rule: Rule) -> Scope[Val]:
+        return Scope(UNKNOWN_SCALAR, rule.package)
+
+    @staticmethod
+    def _translated(run: Callable[[], T]) -> T:
+        try:
+            return run()
+        except UnknownConstruct as e:
+            raise TranslationError(str(e).replace("rule semantics", "SMT back end")) from e
 
     def _str(self, value: str) -> int:
         if not self.universe.known(value):
             raise TranslationError(f"{value!r} is not in the analysis universe")
         return self.universe.code(value)
 
-    def _const(self, node: ir.Const, ctx: _Ctx) -> Val:
+    # -- leaves --------------------------------------------------------------------------
+    def literal(self, node: ir.Const | ir.SetLit) -> Val:
+        if isinstance(node, ir.SetLit):
+            return SetC(
+                frozenset(v if isinstance(v, int) else self._str(str(v)) for v in node.values)
+            )
         value = node.value
         if isinstance(value, bool):
             return b3_const(value)
@@ -404,10 +481,7 @@ class Encoder:
             return Sc(TRUE, z3.IntVal(value.toordinal()))
         return Sc(TRUE, z3.IntVal(self._str(value)))
 
-    def _setlit(self, node: ir.SetLit, ctx: _Ctx) -> Val:
-        return SetC(frozenset(v if isinstance(v, int) else self._str(str(v)) for v in node.values))
-
-    def _fact(self, node: ir.FactRef, ctx: _Ctx) -> Val:
+    def fact(self, node: ir.FactRef) -> Val:
         val: Val = self.space.root
         for name in node.path:
             if not isinstance(val, Rec):
@@ -415,33 +489,36 @@ class Encoder:
             val = val.fields[name]
         return val
 
-    def _var(self, node: ir.VarRef, ctx: _Ctx) -> Val:
-        return ctx.variables[node.name]
+    def variable(self, node: ir.VarRef, bound: Val) -> Val:
+        return bound
 
-    def _field(self, node: ir.FieldOf, ctx: _Ctx) -> Val:
-        base = self.expr(node.base, ctx)
+    def field(self, node: ir.FieldOf, base: Val) -> Val:
         if not isinstance(base, Rec):
             raise TranslationError(f"{node.text!r}: field of a value that is not a record")
         return base.fields[node.name]
 
-    def _subject(self, node: ir.SubjectRef, ctx: _Ctx) -> Val:
-        return ctx.subject
+    def subject(self, node: ir.SubjectRef, subject: Val) -> Val:
+        return subject
 
-    def _as_of(self, node: ir.AsOf, ctx: _Ctx) -> Val:
-        return self.as_of
+    def as_of(self, node: ir.AsOf) -> Val:
+        return self.today
 
-    def _boolop(self, node: ir.BoolOp, ctx: _Ctx) -> Val:
-        items = [self._bool(i, ctx) for i in node.items]
-        if node.op == "and":
-            return B3(z3.And(*[i.t for i in items]), z3.Or(*[i.f for i in items]))
-        return B3(z3.Or(*[i.t for i in items]), z3.And(*[i.f for i in items]))
+    # -- Kleene logic --------------------------------------------------------------------
+    def conj(self, node: ir.BoolOp, items: Sequence[Callable[[], Val]]) -> Val:
+        bs = [_b3(item(), repr(node.text)) for item in items]
+        return B3(z3.And(*[i.t for i in bs]), z3.Or(*[i.f for i in bs]))
 
-    def _not(self, node: ir.Not, ctx: _Ctx) -> Val:
-        item = self._bool(node.item, ctx)
-        return B3(item.f, item.t)
+    def disj(self, node: ir.BoolOp, items: Sequence[Callable[[], Val]]) -> Val:
+        bs = [_b3(item(), repr(node.text)) for item in items]
+        return B3(z3.Or(*[i.t for i in bs]), z3.And(*[i.f for i in bs]))
 
-    def _compare(self, node: ir.Compare, ctx: _Ctx) -> Val:
-        a, b = self.expr(node.left, ctx), self.expr(node.right, ctx)
+    def negate(self, node: ir.Not, item: Val) -> Val:
+        b = _b3(item, repr(node.text))
+        return B3(b.f, b.t)
+
+    # -- comparisons -----------------------------------------------------------------------
+    def compare(self, node: ir.Compare, left: Val, right: Val) -> Val:
+        a, b = left, right
         if isinstance(a, B3) and isinstance(b, B3):
             if node.op not in ("==", "!="):
                 raise TranslationError(f"{node.text!r}: ordering on booleans")
@@ -449,19 +526,9 @@ class Encoder:
             return b3(z3.And(a.known, b.known), same if node.op == "==" else z3.Not(same))
         if not (isinstance(a, Sc) and isinstance(b, Sc)):
             raise TranslationError(f"{node.text!r}: comparison of non-scalar values")
-        ops: dict[str, Callable[[Any, Any], Any]] = {
-            "==": lambda x, y: x == y,
-            "!=": lambda x, y: x != y,
-            "<": lambda x, y: x < y,
-            "<=": lambda x, y: x <= y,
-            ">": lambda x, y: x > y,
-            ">=": lambda x, y: x >= y,
-        }
-        return b3(z3.And(a.known, b.known), ops[node.op](a.v, b.v))
+        return b3(z3.And(a.known, b.known), _ORDER[node.op](a.v, b.v))
 
-    def _member(self, node: ir.Member, ctx: _Ctx) -> Val:
-        item = self.expr(node.item, ctx)
-        container = self.expr(node.container, ctx)
+    def member(self, node: ir.Member, item: Val, container: Val) -> Val:
         if not isinstance(item, Sc):
             raise TranslationError(f"{node.text!r}: membership of a non-scalar value")
         if isinstance(container, SetC):
@@ -479,14 +546,19 @@ class Encoder:
             raise TranslationError(f"{node.text!r}: membership in a value that is not a list")
         return b3(known, z3.Not(inside) if node.negate else inside)
 
-    def _quantifier(self, node: ir.Quantifier, ctx: _Ctx) -> Val:
-        source = self.expr(node.source, ctx)
+    def days_between(self, node: ir.DaysBetween, start: Val, end: Val) -> Val:
+        if not (isinstance(start, Sc) and isinstance(end, Sc)):
+            raise TranslationError(f"{node.text!r}: days_between() of non-dates")
+        return Sc(z3.And(start.known, end.known), end.v - start.v)
+
+    # -- lists -----------------------------------------------------------------------------
+    def quantify(self, node: ir.Quantifier, source: Val, pred: Callable[[Val], Val]) -> Val:
         if not isinstance(source, Ls):
             raise TranslationError(f"{node.text!r}: quantifier over a value that is not a list")
-        preds = []
-        for i, el in enumerate(source.items):
-            inner = _Ctx(ctx.package, ctx.subject, {**ctx.variables, node.var: el})
-            preds.append((source.active(i), self._bool(node.pred, inner)))
+        preds = [
+            (source.active(i), _b3(pred(el), repr(node.pred.text)))
+            for i, el in enumerate(source.items)
+        ]
         k = source.known
         if node.kind == "any":
             return B3(
@@ -504,48 +576,52 @@ class Encoder:
             return Sc(known, z3.IntVal(0) + total)
         raise TranslationError(f"{node.text!r}: unknown quantifier {node.kind!r}")
 
-    def _length(self, node: ir.Length, ctx: _Ctx) -> Val:
-        source = self.expr(node.source, ctx)
+    def length(self, node: ir.Length, source: Val) -> Val:
         if not isinstance(source, Ls):
             raise TranslationError(f"{node.text!r}: count() of a value that is not a list")
         return Sc(source.known, source.length)
 
-    def _profile(self, node: ir.ProfileParam, ctx: _Ctx) -> Val:
-        state = self.expr(node.state, ctx)
+    # -- profiles and rules ----------------------------------------------------------------
+    def profile(self, node: ir.ProfileParam, state: Val, package: str) -> Val:
         if not isinstance(state, Sc) or node.state.type != STATE:
             raise TranslationError(f"{node.text!r}: profile() of a value that is not a state")
-        return self.profiles.param(ctx.package, state, node.param, self.profile_date)
+        return self.profiles.param(package, state, node.param, self.profile_date)
 
-    def _breached(self, node: ir.Breached, ctx: _Ctx) -> Val:
+    def breached(self, node: ir.Breached, subject: Val) -> Val:
         rule = self.table.get((node.package, node.rule))
         if rule is None:
             raise TranslationError(f"breached({node.rule!r}): rule not loaded")
-        out = self.outcome(rule, ctx.subject)
-        return B3(out.viol, z3.Or(out.na, out.nv))
+        out = self.outcome(rule, _sc(subject, "a state"))
+        return B3(
+            disj(*[out.of(o.label) for o in Outcome if BREACH[o] is True]),
+            disj(*[out.of(o.label) for o in Outcome if BREACH[o] is False]),
+        )
 
-    def _days_between(self, node: ir.DaysBetween, ctx: _Ctx) -> Val:
-        a, b = self.expr(node.start, ctx), self.expr(node.end, ctx)
-        if not (isinstance(a, Sc) and isinstance(b, Sc)):
-            raise TranslationError(f"{node.text!r}: days_between() of non-dates")
-        return Sc(z3.And(a.known, b.known), b.v - a.v)
+    # -- outcomes --------------------------------------------------------------------------
+    def when(
+        self, guard: Any, then: Callable[[], Outcome4], otherwise: Callable[[], Outcome4]
+    ) -> Outcome4:
+        if z3.is_true(guard):
+            return then()
+        if z3.is_false(guard):
+            return otherwise()
+        a, b = then(), otherwise()
+        return Outcome4(
+            *[_branch(guard, x, y) for x, y in zip(_fields(a), _fields(b), strict=True)]
+        )
 
+    def verdict(
+        self,
+        rule: Rule,
+        outcome: Outcome,
+        applies: Val,
+        violated: Val | None,
+        missing: Sequence[tuple[Any, Val]],
+    ) -> Outcome4:
+        return _only(outcome)
 
-# Every IR node type and the method translating it; the tests check that no type is missing.
-CASES: dict[type[ir.Node], str] = {
-    ir.Const: "_const",
-    ir.SetLit: "_setlit",
-    ir.FactRef: "_fact",
-    ir.VarRef: "_var",
-    ir.FieldOf: "_field",
-    ir.SubjectRef: "_subject",
-    ir.AsOf: "_as_of",
-    ir.BoolOp: "_boolop",
-    ir.Not: "_not",
-    ir.Compare: "_compare",
-    ir.Member: "_member",
-    ir.Quantifier: "_quantifier",
-    ir.Length: "_length",
-    ir.ProfileParam: "_profile",
-    ir.Breached: "_breached",
-    ir.DaysBetween: "_days_between",
-}
+    def not_party(self, rule: Rule, subject: Val, applies: Val) -> Outcome4:
+        return _only(Outcome.NOT_APPLICABLE)
+
+    def no_subject(self, rule: Rule, subjects: Val) -> Outcome4:
+        return _only(Outcome.NOT_APPLICABLE)

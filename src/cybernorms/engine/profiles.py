@@ -9,9 +9,43 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from cybernorms.model.profile import Profile, ProfileParameters
+from cybernorms.semantics.algebra import Guards
+from cybernorms.semantics.profiles import in_force
+
+
+class _DateGuards(Guards[Any, bool]):
+    """The guards ``semantics.profiles.in_force`` needs, on a plain date (``None``: unknown)."""
+
+    def is_true(self, value: Any) -> bool:
+        return value is True
+
+    def is_false(self, value: Any) -> bool:
+        return value is False
+
+    def is_unknown(self, value: Any) -> bool:
+        return value is None
+
+    def g_not(self, guard: bool) -> bool:
+        return not guard
+
+    def g_all(self, guards: Sequence[bool]) -> bool:
+        return all(guards)
+
+    def g_any(self, guards: Sequence[bool]) -> bool:
+        return any(guards)
+
+    def date_on_or_after(self, value: Any, day: dt.date) -> bool:
+        return value is not None and bool(value >= day)
+
+    def date_before(self, value: Any, day: dt.date) -> bool:
+        return value is not None and bool(value < day)
+
+
+_GUARDS = _DateGuards()
 
 
 class ProfileBook:
@@ -31,16 +65,12 @@ class ProfileBook:
         return sorted(self._by_state)
 
     def in_force(self, state: str, on: dt.date | None) -> Profile | None:
-        """The highest version in force on ``on`` (the latest version when ``on`` is None)."""
+        """The version in force on ``on`` (``semantics.profiles.in_force``: the highest in
+        force then, the latest when ``on`` is None), or None: the package defaults apply."""
         key = (state, on)
         if key not in self._cache:
-            versions = self._by_state.get(state, [])
-            found = None
-            for p in reversed(versions):
-                if on is None or p.in_force(on):
-                    found = p
-                    break
-            self._cache[key] = found
+            alternatives = in_force(_GUARDS, self._by_state.get(state, []), on)
+            self._cache[key] = next(p for holds, p in alternatives if holds)
         return self._cache[key]
 
     def resolve(

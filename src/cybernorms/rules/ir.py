@@ -1,8 +1,8 @@
 """The typed intermediate representation of rule expressions.
 
-One tree, several back ends: the tracing interpreter (``engine.interpret``), the fast code
-generator (``engine.codegen``) and, later, SQL and SMT. Every construct is listed here once;
-a back end that does not handle one fails loudly (``assert_never``), never silently.
+One tree, several back ends (the reference interpreter, generated Python with or without
+traces, SMT, SQL); its meaning is stated once, in ``cybernorms.semantics``. Every construct is
+listed here once (``Expr``); the semantics dispatches on it exhaustively (``assert_never``).
 
 Nodes are immutable. Each carries its type, the source text it was parsed from (for traces
 that a person can read) and its line/column inside the expression (for error messages).
@@ -171,6 +171,47 @@ class DaysBetween(Node):
     def children(self) -> Iterator[Node]:
         yield self.start
         yield self.end
+
+
+# Every concrete node type, as one union: ``semantics.nodes.evaluate`` matches on it and ends
+# with ``assert_never``, so mypy rejects a node type without a case (and a test checks that
+# this union lists every subclass of ``Node``).
+Expr = (
+    Const
+    | SetLit
+    | FactRef
+    | VarRef
+    | FieldOf
+    | SubjectRef
+    | AsOf
+    | BoolOp
+    | Not
+    | Compare
+    | Member
+    | Quantifier
+    | Length
+    | ProfileParam
+    | Breached
+    | DaysBetween
+)
+EXPR_TYPES: tuple[type[Node], ...] = (
+    Const,
+    SetLit,
+    FactRef,
+    VarRef,
+    FieldOf,
+    SubjectRef,
+    AsOf,
+    BoolOp,
+    Not,
+    Compare,
+    Member,
+    Quantifier,
+    Length,
+    ProfileParam,
+    Breached,
+    DaysBetween,
+)
 
 
 def walk(node: Node) -> Iterator[Node]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import uuid
 from enum import StrEnum
 from typing import Annotated, Any
@@ -24,7 +25,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from cybernorms.api.answers import checkpoint_header, checkpoint_json, covered
+from cybernorms.api.answers import checkpoint_header, checkpoint_json
 from cybernorms.api.context import Context, context
 from cybernorms.api.problems import PROBLEM_MEDIA_TYPE
 from cybernorms.errors import LimitExceeded
@@ -119,17 +120,18 @@ def _evaluate(ctx: Context, given: EvaluateInput) -> tuple[dict[str, Any], Any]:
             "request_incidents", limit, "input.incidents", f"{len(given.incidents)} given"
         )
     incidents = _incidents(given.incidents, "input.incidents")
-    books = loading.rulebooks(ctx.settings.rulebooks)
     profiles, stored = _profiles(ctx, given.profiles, given.as_of)
-    chosen = evaluating.setup(
-        books, packages=given.packages, positions=given.positions, profiles=profiles
-    )
-    detail = Detail(given.detail.value)
-    with_trace = detail is Detail.trace
-    verdicts = [
-        v.to_json(with_trace=with_trace)
-        for v in evaluating.evaluate(chosen, incidents, as_of=given.as_of, detail=detail)
-    ]
+    with ctx.service_lock:
+        books = loading.rulebooks(ctx.settings.rulebooks)
+        chosen = evaluating.setup(
+            books, packages=given.packages, positions=given.positions, profiles=profiles
+        )
+        detail = Detail(given.detail.value)
+        with_trace = detail is Detail.trace
+        verdicts = [
+            v.to_json(with_trace=with_trace)
+            for v in evaluating.evaluate(chosen, incidents, as_of=given.as_of, detail=detail)
+        ]
     if detail is Detail.outcome:
         for v in verdicts:  # the fast code reads no profiles: say nothing rather than []
             v.pop("profiles", None)
@@ -145,18 +147,19 @@ def _explain(ctx: Context, given: ExplainInput) -> tuple[dict[str, Any], Any]:
     from cybernorms.service import loading
     from cybernorms.service.explaining import explain
 
-    [incident] = _incidents([given.incident], "input.incident")
-    books = loading.rulebooks(ctx.settings.rulebooks)
+    [incident] = _incidents([given.incident], "input.incident", indexed=False)
     profiles, stored = _profiles(ctx, given.profiles, given.as_of)
-    explanations = explain(
-        books,
-        incident,
-        given.rule,
-        subject=given.subject,
-        positions=given.positions,
-        profiles=profiles,
-        as_of=given.as_of,
-    )
+    with ctx.service_lock:
+        books = loading.rulebooks(ctx.settings.rulebooks)
+        explanations = explain(
+            books,
+            incident,
+            given.rule,
+            subject=given.subject,
+            positions=given.positions,
+            profiles=profiles,
+            as_of=given.as_of,
+        )
     result = {
         "explanations": [
             {
@@ -175,13 +178,27 @@ def _explain(ctx: Context, given: ExplainInput) -> tuple[dict[str, Any], Any]:
     return _answer(result, given.as_of, stored), stored
 
 
-def _incidents(objects: list[dict[str, Any]], where: str) -> list[Any]:
-    """Incidents validated by the same code as incident files (errors name the field)."""
-    from cybernorms.ingest.files import incidents_from_document
-    from cybernorms.model.documents import parse_text
+def _incidents(objects: list[dict[str, Any]], where: str, *, indexed: bool = True) -> list[Any]:
+    """Incidents validated by the same code as incident files (``incidents_from_document``).
 
-    text = json.dumps(objects, indent=1, ensure_ascii=False)
-    return incidents_from_document(parse_text(text, where))
+    Each incident is written on a line of its own, so a problem's line names its incident:
+    problems are reported as ``input.incidents[3]: effects.disruption: ...``, never as a
+    position in text the client did not send."""
+    from cybernorms.ingest.files import incidents_from_document
+    from cybernorms.model.documents import DocumentError, Problem, parse_text
+
+    text = "[\n" + ",\n".join(json.dumps(o, ensure_ascii=False) for o in objects) + "\n]\n"
+    try:
+        return incidents_from_document(parse_text(text, where))
+    except DocumentError as exc:
+        problems = []
+        for problem in exc.problems:
+            found = re.fullmatch(re.escape(where) + r":(\d+):\d+", problem.where)
+            place = where
+            if found is not None and indexed:
+                place = f"{where}[{int(found.group(1)) - 2}]"
+            problems.append(Problem(place, problem.message))
+        raise DocumentError(problems) from None
 
 
 def _profiles(ctx: Context, source: ProfileSource, as_of: dt.date | None) -> tuple[list[Any], Any]:
@@ -191,13 +208,11 @@ def _profiles(ctx: Context, source: ProfileSource, as_of: dt.date | None) -> tup
     from cybernorms.api import logreads
     from cybernorms.store import NotFound
 
-    registry = ctx.registry()
     try:
-        stored = logreads.latest(registry)
+        stored = logreads.latest(ctx.registry())
     except NotFound:
         stored = None
-    found = registry.profiles_as_of(as_of or dt.date.today())
-    return [p.profile for p in found.values() if covered(p.log_index, stored)], stored
+    return ctx.profiles(stored, as_of or dt.date.today()), stored
 
 
 def _answer(result: dict[str, Any], as_of: dt.date | None, stored: Any) -> dict[str, Any]:
