@@ -84,10 +84,14 @@ class Jobs:
         return found
 
 
-def run(job: Job, data: bytes, books: Rulebooks, max_incidents: int) -> None:
+def run(
+    job: Job, data: bytes, books: Rulebooks, max_incidents: int, service_lock: threading.Lock
+) -> None:
     """Load the uploaded bytes as the file they claim to be, then evaluate incident by
     incident, counting progress. A refusal (a bad file, too many incidents) ends the job
-    with its reason, shown on the job's page."""
+    with its reason, shown on the job's page. ``service_lock`` is held around each call into
+    the service (``Context.service_lock``), one incident at a time, so other requests are
+    served between them."""
     scratch = ""
     try:
         suffix = Path(job.filename).suffix.lower()
@@ -99,7 +103,8 @@ def run(job: Job, data: bytes, books: Rulebooks, max_incidents: int) -> None:
             scratch = str(Path(tmp) / f"upload{suffix}")
             path = Path(tmp) / f"upload{suffix}"
             path.write_bytes(data)
-            loaded = loading.load_incident_inputs([path])
+            with service_lock:
+                loaded = loading.load_incident_inputs([path])
         job.skipped = [
             f"{len(s.rejected)} row(s) not imported: " + "; ".join(map(str, s.rejected[:5]))
             for s in loaded.skipped
@@ -111,11 +116,13 @@ def run(job: Job, data: bytes, books: Rulebooks, max_incidents: int) -> None:
         job.incidents = loaded.incidents
         job.total = len(loaded.incidents)
         job.state = "running"
-        chosen = evaluating.setup(books, positions=[p.state for p in books.positions])
+        with service_lock:
+            chosen = evaluating.setup(books, positions=[p.state for p in books.positions])
         for incident in loaded.incidents:
-            job.verdicts.extend(
-                evaluating.evaluate(chosen, [incident], as_of=None, detail=Detail.missing)
-            )
+            with service_lock:
+                job.verdicts.extend(
+                    evaluating.evaluate(chosen, [incident], as_of=None, detail=Detail.missing)
+                )
             job.done += 1
         job.state = "done"
     except CybernormsError as exc:

@@ -70,7 +70,8 @@ def _catalogue(request: Request, ctx: Context) -> Catalogue:
     with _state_lock:
         found = getattr(request.app.state, "web_catalogue", None)
         if found is None:
-            found = catalogue.load(ctx.settings.rulebooks, ctx.settings.incidents)
+            with ctx.service_lock:  # the service's caches serve one caller at a time
+                found = catalogue.load(ctx.settings.rulebooks, ctx.settings.incidents)
             request.app.state.web_catalogue = found
     assert isinstance(found, Catalogue)
     return found
@@ -182,7 +183,7 @@ async def explain(
     cat = await run_in_threadpool(_catalogue, request, ctx)
     try:
         found = _jobs(request).get(job).incident(incident) if job else cat.row(incident).incident
-        explanations = await run_in_threadpool(_explain, cat, found, rule, subject, basis)
+        explanations = await run_in_threadpool(_explain, ctx, cat, found, rule, subject, basis)
     except UnknownName as exc:
         return refusal(exc)
     return page(
@@ -194,13 +195,16 @@ async def explain(
     )
 
 
-def _explain(cat: Catalogue, incident: Incident, rule: str, subject: str, basis: str) -> list[Any]:
+def _explain(
+    ctx: Context, cat: Catalogue, incident: Incident, rule: str, subject: str, basis: str
+) -> list[Any]:
     from cybernorms.service.explaining import explain
 
     states = [basis.split(":", 1)[1]] if basis.startswith("position:") else []
-    found = explain(
-        cat.books, incident, rule, subject=subject or None, positions=states, as_of=None
-    )
+    with ctx.service_lock:
+        found = explain(
+            cat.books, incident, rule, subject=subject or None, positions=states, as_of=None
+        )
     if basis:
         found = [e for e in found if e.verdict.basis == basis]
     if not subject:
@@ -333,8 +337,11 @@ async def upload(
     """Start evaluating an uploaded incident file; answer at once with its job's page."""
     data = await file.read()  # bounded by the app's body limit
     job = _jobs(request).new(Path(file.filename or "upload").name)
-    books = loading.rulebooks(ctx.settings.rulebooks)
-    background.add_task(jobs.run, job, data, books, ctx.settings.limits.request_incidents)
+    with ctx.service_lock:
+        books = loading.rulebooks(ctx.settings.rulebooks)
+    background.add_task(
+        jobs.run, job, data, books, ctx.settings.limits.request_incidents, ctx.service_lock
+    )
     return RedirectResponse(f"/web/jobs/{job.id}", status_code=303)
 
 
