@@ -3,8 +3,11 @@ select what they say, national views labelled as such, refusals as pages with a 
 
 from __future__ import annotations
 
+import html
+import re
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -24,10 +27,10 @@ def test_a_hostile_incident_is_shown_as_text_never_as_markup(
     listing = client.get("/web/").text
     page = client.get(f"/web/incident?id={quote(hostile_id)}")
     assert page.status_code == 200
-    for html in (listing, page.text):
-        assert "<script>alert" not in html
-        assert "<img src=x" not in html
-        assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    for shown in (listing, page.text):
+        assert "<script>alert" not in shown
+        assert "<img src=x" not in shown
+        assert "&lt;img src=x onerror=alert(1)&gt;" in shown
     assert "&lt;script&gt;alert(&#34;id&#34;)&lt;/script&gt;&amp;amp;" in page.text
     assert "&lt;/p&gt;&lt;script&gt;alert(&#34;description&#34;)" in page.text
     assert 'href="javascript:' not in page.text  # a source that is no web address is no link
@@ -123,3 +126,25 @@ def test_a_bad_upload_ends_with_its_reason(client: TestClient) -> None:
         page = client.get(str(answer.url)).text
     assert 'data-state="refused"' in page and "bad.yaml" in page
     assert "cybernorms-upload-" not in page  # the scratch copy's path is not shown
+
+
+def _finished(client: TestClient, job: str) -> dict[str, Any]:
+    deadline = time.monotonic() + 60
+    progress: dict[str, Any] = client.get(job + "/progress").json()
+    while progress["state"] not in ("done", "refused") and time.monotonic() < deadline:
+        time.sleep(0.1)
+        progress = client.get(job + "/progress").json()
+    return progress
+
+
+def test_an_eurepoc_csv_upload_explains_with_its_source_cells(client: TestClient) -> None:
+    csv = (Path(__file__).resolve().parents[1] / "data" / "eurepoc" / "good.csv").read_bytes()
+    answer = client.post("/web/upload", files={"file": ("good.csv", csv)}, follow_redirects=False)
+    job = answer.headers["location"]
+    progress = _finished(client, job)
+    assert progress["state"] == "done" and progress["total"] >= 1
+    page = client.get(job).text
+    links = re.findall(r'href="(/web/explain\?[^"]*job=[^"]*)"', page)
+    assert links, "the upload's verdicts link to their explanations"
+    explained = [client.get(html.unescape(link)).text for link in links[:40]]
+    assert any("source cell: eurepoc" in e for e in explained)

@@ -52,10 +52,22 @@ def _trace_value(value: Any) -> str:
         return str(value).lower()
     if isinstance(value, str):
         return value
-    return json.dumps(value, ensure_ascii=False, default=str)[:300]
+    if isinstance(value, list):
+        return f"{len(value)} item(s)"
+    if isinstance(value, dict):
+        return "a record"
+    return str(value)
+
+
+def _trace_detail(value: Any) -> str:
+    """A list or record value in full (shown inside its node, not on the summary line)."""
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, indent=1, default=str)
+    return ""
 
 
 templates.filters["tv"] = _trace_value
+templates.filters["tv_detail"] = _trace_detail
 
 
 # -- state kept per app -----------------------------------------------------------------------
@@ -223,8 +235,9 @@ async def rule_page(request: Request, ctx: Ctx, id: str = "") -> HTMLResponse:
     except UnknownName as exc:
         return refusal(exc)
     readings = [(pos, pos.overrides[id]) for pos in cat.books.positions if id in pos.overrides]
+    root = str(cat.books.root.resolve()) + "/"
     examples = [
-        (ex, [e for e in ex.expect if e.rule == id], where)
+        (ex, [e for e in ex.expect if e.rule == id], where.removeprefix(root))
         for f in cat.books.examples
         for ex, where in f.examples
         if any(e.rule == id for e in ex.expect)

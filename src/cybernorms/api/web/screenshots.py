@@ -13,6 +13,7 @@ import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from cybernorms.api.app import create_app
 from cybernorms.api.loopback import serving
@@ -79,8 +80,41 @@ def take(outdir: Path) -> list[Path]:
                 target = outdir / f"{name}.png"
                 page.screenshot(path=str(target), full_page=False)
                 written.append(target)
+            written.append(_upload_result(page, base, outdir))
+            written.append(_refused_publication(page, base, outdir))
         app.state.context.close()
     return written
+
+
+def _upload_result(page: Any, base: str, outdir: Path) -> Path:
+    """The verdicts of an uploaded file (a curated incident, sent through the upload form)."""
+    from cybernorms.api.web.catalogue import default_incidents_dir
+
+    found = default_incidents_dir()
+    if found is None:
+        raise SystemExit("no examples/incidents here: run from a source checkout")
+    page.goto(base + "/web/upload")
+    page.set_input_files("input[type=file]", str(found / "2021-colonial-pipeline.yaml"))
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_selector("#job[data-state=done]")
+    target = outdir / "upload-result.png"
+    page.screenshot(path=str(target))
+    return target
+
+
+def _refused_publication(page: Any, base: str, outdir: Path) -> Path:
+    """The publish page showing a refusal's reason: a profile of a state with no root."""
+    from cybernorms.trust import PROFILE_PAYLOAD_TYPE, SigningKey, sign_document
+
+    document = {"state": "FRA", "version": 1, "effective_from": "2024-01-01", "parameters": {}}
+    envelope = sign_document(PROFILE_PAYLOAD_TYPE, document, [SigningKey.generate("FRA")])
+    page.goto(base + "/web/publish")
+    page.fill("textarea[name=envelope]", envelope.to_bytes().decode())
+    page.click("#publish-form button[type=submit]")
+    page.wait_for_selector("#publish-reason")
+    target = outdir / "publish-refused.png"
+    page.screenshot(path=str(target))
+    return target
 
 
 def main(argv: list[str]) -> int:
