@@ -77,6 +77,9 @@ def test_rule_page_shows_text_source_criterion_and_examples(client: TestClient) 
     assert "violated when" in page and "<code>" in page
     assert "National view of GBR" in page
     assert "Examples" in page and "no examples" not in page
+    assert "Analysis findings" in page
+    assert "national view of GBR finds no violation where the package does" in page
+    assert "witness incident" in page
 
 
 def test_unknown_names_are_pages_with_a_reason(client: TestClient) -> None:

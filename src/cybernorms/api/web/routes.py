@@ -89,6 +89,22 @@ def _catalogue(request: Request, ctx: Context) -> Catalogue:
     return found
 
 
+def _findings(request: Request, ctx: Context, cat: Catalogue) -> list[Any]:
+    """The SMT analysis of every loaded package and position (``service.analysing``: dead
+    rules, conflicts, gaps, national departures with witnesses, counted on the server's
+    incidents), run once on first use: a few seconds, then kept."""
+    from cybernorms.service import analysing
+
+    with _state_lock:
+        found = getattr(request.app.state, "web_findings", None)
+        if found is None:
+            with ctx.service_lock:
+                report = analysing.analyse(cat.books, incidents=[r.incident for r in cat.rows])
+            found = request.app.state.web_findings = list(report.findings)
+    assert isinstance(found, list)
+    return found
+
+
 def _jobs(request: Request) -> jobs.Jobs:
     with _state_lock:
         found = getattr(request.app.state, "web_jobs", None)
@@ -242,6 +258,11 @@ async def rule_page(request: Request, ctx: Ctx, id: str = "") -> HTMLResponse:
         for ex, where in f.examples
         if any(e.rule == id for e in ex.expect)
     ]
+    findings = [
+        (f, _witness(f.witness))
+        for f in await run_in_threadpool(_findings, request, ctx, cat)
+        if id in f.rules
+    ]
     counts: dict[str, dict[str, int]] = {}
     for row in cat.rows:
         for v in row.verdicts:
@@ -254,6 +275,7 @@ async def rule_page(request: Request, ctx: Ctx, id: str = "") -> HTMLResponse:
         readings=readings,
         examples=examples,
         counts=sorted(counts.items(), key=lambda kv: basis_order(kv[0])),
+        findings=findings,
         section="rules",
     )
 
@@ -400,6 +422,13 @@ async def static(name: str) -> Response:
         media_type=media,
         headers={"cache-control": "public, max-age=3600"},
     )
+
+
+def _witness(incident: Incident | None) -> str:
+    """A witness incident's known facts as JSON (what the solver found), or nothing."""
+    if incident is None:
+        return ""
+    return incident.model_dump_json(indent=1, exclude_none=True, exclude_defaults=True)
 
 
 def _facts(incident: Incident) -> list[tuple[str, str, str]]:
