@@ -1,5 +1,6 @@
-"""The HTTP API under concurrent load: a real uvicorn on 127.0.0.1 (never another interface),
-clients in threads, every run bounded in requests and in time.
+"""The HTTP API under concurrent load: ``cybernorms serve`` in its own process on 127.0.0.1
+(never another interface; its own process so that the clients do not share its interpreter
+lock), clients in threads, every run bounded in requests and in time.
 
 ``python -m benchmarks api`` (``--quick``: fewer requests). Scenarios, each with C concurrent
 clients making up to R requests each (stopping early at a time budget):
@@ -15,20 +16,21 @@ cores here); they are printed, never asserted.
 
 from __future__ import annotations
 
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 
 from benchmarks.incidents import generate
-from cybernorms.api.app import create_app
-from cybernorms.api.loopback import serving
-from cybernorms.api.settings import Settings
 from cybernorms.store import Registry
 from cybernorms.trust import (
     PROFILE_PAYLOAD_TYPE,
@@ -65,6 +67,32 @@ def _profile(state: str, version: int, key: SigningKey):  # type: ignore[no-unty
         "parameters": {"critical_sectors": ["energy", "health"]},
     }
     return sign_document(PROFILE_PAYLOAD_TYPE, document, [key])
+
+
+@contextmanager
+def _server(url: str) -> Iterator[str]:
+    """``cybernorms serve`` on 127.0.0.1 and a free port, in a child process stopped on exit."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [str(Path(sys.executable).parent / "cybernorms"), "serve", "--db", url]
+    command += ["--host", "127.0.0.1", "--port", str(port)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{base}/openapi.json", timeout=2).raise_for_status()
+                break
+            except httpx.TransportError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("cybernorms serve did not start") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def _load(
@@ -125,8 +153,10 @@ def run(argv: list[str]) -> None:
             state: [_profile(state, v, key).to_bytes() for v in range(2, 2 + per_client)]
             for state, key in keys.items()
         }
-        with serving(create_app(Settings(db_url=url))) as base:
-            print(f"uvicorn on {base} (loopback), SQLite registry of {2 * len(STATES)} acts")
+        with _server(url) as base:
+            print(
+                f"cybernorms serve on {base} (loopback), SQLite registry of {2 * len(STATES)} acts"
+            )
             with httpx.Client(base_url=base) as warm:  # compile the evaluator once
                 warm.post("/v1/evaluate", json=bodies[0]).raise_for_status()
 

@@ -80,25 +80,25 @@ async def publish(
 ) -> JSONResponse:
     """Publish a signed root, profile, package or position; answer with its log index, entry
     hash, inclusion proof and the checkpoint that covers it (and an offline receipt)."""
-    from cybernorms.trust.envelope import Envelope
-
     body = await request.body()
     if not body:
         raise ProblemError(422, "EmptyBody", "the body must be a signed document (JSON envelope)")
-    envelope = Envelope.from_json(body)
-    answer = await run_in_threadpool(_publish, ctx, envelope, publisher)
+    answer = await run_in_threadpool(_publish, ctx, body, publisher)
     return JSONResponse(answer, status_code=201, headers=_checkpoint_headers(answer))
 
 
-def _publish(ctx: Context, envelope: Any, publisher: str | None) -> dict[str, Any]:
+def _publish(ctx: Context, body: bytes, publisher: str | None) -> dict[str, Any]:
+    """Parse (strictly, off the event loop), publish, and prove under a signed checkpoint."""
     from cybernorms.log.hashing import leaf_hash
     from cybernorms.trust.envelope import (
         PACKAGE_PAYLOAD_TYPE,
         POSITION_PAYLOAD_TYPE,
         PROFILE_PAYLOAD_TYPE,
         ROOT_PAYLOAD_TYPE,
+        Envelope,
     )
 
+    envelope = Envelope.from_json(body)
     registry = ctx.registry()
     kind = envelope.payload_type
     if kind == ROOT_PAYLOAD_TYPE:
