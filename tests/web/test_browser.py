@@ -12,6 +12,7 @@ from urllib.parse import quote
 import pytest
 
 from cybernorms.api.loopback import serving
+from cybernorms.api.web import jobs
 from cybernorms.trust import PROFILE_PAYLOAD_TYPE, SigningKey, sign_document
 
 
@@ -115,3 +116,18 @@ def test_a_refused_publication_shows_its_reason(page: Any, base: str) -> None:
     page.wait_for_function(
         "document.querySelector('#publish-reason')?.textContent.includes('Refused (422)')"
     )
+
+
+def test_progress_is_polled_until_the_run_ends(page: Any, base: str, app: Any) -> None:
+    # A run held at a known point: the page's bar follows the job as the test advances it.
+    if getattr(app.state, "web_jobs", None) is None:
+        app.state.web_jobs = jobs.Jobs()
+    job = app.state.web_jobs.new("long-run.yaml")
+    job.state, job.total, job.done = "running", 4, 1
+    page.goto(base + f"/web/jobs/{job.id}")
+    assert page.locator("#job-progress").get_attribute("value") == "1"
+    job.done = 3
+    page.wait_for_function("document.querySelector('#job-progress').value === 3")
+    assert page.locator("#job-count").inner_text() == "3 of 4 incidents evaluated"
+    job.done, job.state = 4, "done"
+    page.wait_for_selector("#job[data-state=done]")  # the page reloads with the verdicts
