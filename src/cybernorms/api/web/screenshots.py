@@ -28,7 +28,7 @@ PAGES = (
         "explanation",
         "/web/explain?incident=cn:2017-notpetya&rule=gge2015.f&subject=RUS&basis=consensus",
     ),
-    ("rule", "/web/rule?id=gge2015.f"),
+    ("rule", "/web/rule?id=il.sovereignty"),
     ("state", "/web/states/EST"),
     ("charts", "/web/charts"),
     ("upload", "/web/upload"),
