@@ -108,12 +108,12 @@ def test_valid_package_loads(tmp_path: Path) -> None:
         (
             'effects.disruption in {"short", "long"}',
             "(" * 70 + "True" + ")" * 70 + " and " + "not " * 70 + "True",
-            "nested deeper than 64 levels",
+            "limit expression_depth = 64 exceeded (nested deeper than 64 levels)",
         ),
         (
             'effects.disruption in {"short", "long"}',
             " or ".join(["effects.ransomware == True"] * 200),
-            "longer than 4000 characters",
+            "limit expression_chars = 4000 exceeded",
         ),
         (
             'effects.disruption in {"short", "long"}',

@@ -103,7 +103,10 @@ def _unknown_to_none(value: object) -> object:
 def _dedupe_sorted(value: object) -> object:
     """Sets of codes are stored sorted and without repeats: equal sets compare and hash equal."""
     if isinstance(value, list | tuple | set | frozenset):
-        return sorted({v for v in value if v is not None}, key=str)
+        try:
+            return sorted({v for v in value if v is not None}, key=str)
+        except TypeError:  # an unhashable item (a list among codes): validation names it
+            return value
     return value
 
 

@@ -111,7 +111,7 @@ def raw_to_json(raw: RawTrace, cache: JsonCache | None = None) -> dict[str, Any]
     """The JSON form of a compact trace (the shape of ``TraceNode.to_json``).
 
     Keys in this order, each only when it says something: expr, value, bind, fact, source,
-    profile, missing, children. The engine's generated tracing code (``engine.tracegen``)
+    profile, missing, children. The engine's generated tracing code (``engine.codegen``, traced)
     writes exactly this while it evaluates; the property tests compare the two.
     """
     if cache is None:

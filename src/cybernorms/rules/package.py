@@ -252,7 +252,7 @@ def _validate_package(doc: Document) -> PackageDoc:
         problems = list(exc.problems)
     rules = doc.value.get("rules")
     if isinstance(rules, list):
-        ids = {r.get("id") for r in rules if isinstance(r, dict)}
+        ids = [r.get("id") for r in rules if isinstance(r, dict)]  # any value: not hashable
         resolver = _resolver(
             str(doc.value.get("package", "")), {i for i in ids if isinstance(i, str)}, {}
         )

@@ -14,11 +14,13 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import difflib
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal, TypedDict
 
-from cybernorms.errors import CybernormsError
+from cybernorms.errors import CybernormsError, LimitExceeded
+from cybernorms.limits import LIMITS
 from cybernorms.model.states import iso3_codes
 from cybernorms.rules import ir
 from cybernorms.rules.types import (
@@ -37,8 +39,6 @@ from cybernorms.rules.types import (
     comparable,
 )
 
-MAX_LENGTH = 4000
-MAX_DEPTH = 64
 FUNCTIONS = ("any", "all", "count", "profile", "breached", "date", "days_between")
 # The type of a string literal before it meets what it is compared with.
 STRING_LITERAL = Type("string")
@@ -52,6 +52,21 @@ class ExpressionError(CybernormsError):
         self.message = message
         self.line = line
         self.col = col
+
+
+class ExpressionLimitExceeded(ExpressionError, LimitExceeded):
+    """An expression longer or deeper than ``LIMITS`` allows: an ``ExpressionError`` (so the
+    package loader locates it in the file) that is also a ``LimitExceeded`` naming the limit."""
+
+    def __init__(self, limit: str, allowed: int, detail: str, line: int = 1, col: int = 0) -> None:
+        LimitExceeded.__init__(self, limit, allowed, "", detail)
+        self.message = str(self)
+        self.line = line
+        self.col = col
+
+    @property
+    def refusal(self) -> str:
+        return "LimitExceeded"
 
 
 # Resolves a ``breached`` reference to (package, rule) or raises ExpressionError.
@@ -78,14 +93,18 @@ def _parse_one_expression(source: str) -> ast.Expression:
     text that fails alone is parsed again wrapped in brackets on lines of their own, which keeps
     every column and shifts lines by one (undone); the first error is the one reported.
     """
-    try:
-        return ast.parse(source, mode="eval")
-    except SyntaxError as first:
+    # Python's warnings about the text ("invalid decimal literal") are for Python authors;
+    # an expression is either accepted or refused with our own message.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
         try:
-            tree = ast.parse(f"(\n{source}\n)", mode="eval")
-        except SyntaxError:
-            raise first from None
-        return ast.increment_lineno(tree, -1)
+            return ast.parse(source, mode="eval")
+        except SyntaxError as first:
+            try:
+                tree = ast.parse(f"(\n{source}\n)", mode="eval")
+            except SyntaxError:
+                raise first from None
+            return ast.increment_lineno(tree, -1)
 
 
 def parse_expression(text: str, scope: Scope, *, expect: Type | None = BOOL) -> ir.Node:
@@ -93,8 +112,11 @@ def parse_expression(text: str, scope: Scope, *, expect: Type | None = BOOL) -> 
     source = text.strip()
     if not source:
         raise ExpressionError("empty expression")
-    if len(source) > MAX_LENGTH:
-        raise ExpressionError(f"expression longer than {MAX_LENGTH} characters")
+    limit = LIMITS.expression_chars
+    if len(source) > limit:
+        raise ExpressionLimitExceeded(
+            "expression_chars", limit, f"the expression has {len(source)} characters"
+        )
     try:
         tree = _parse_one_expression(source)
     except SyntaxError as exc:
@@ -102,7 +124,12 @@ def parse_expression(text: str, scope: Scope, *, expect: Type | None = BOOL) -> 
             f"syntax error: {exc.msg}", exc.lineno or 1, max((exc.offset or 1) - 1, 0)
         ) from None
     except (RecursionError, MemoryError):
-        raise ExpressionError("expression nested too deeply") from None
+        # Python's own parser gives up on nesting before ours is counted (e.g. 1,000 'not').
+        raise ExpressionLimitExceeded(
+            "expression_depth", LIMITS.expression_depth, "too deeply nested for the parser"
+        ) from None
+    except ValueError as exc:  # "source code string cannot contain null bytes"
+        raise ExpressionError(f"syntax error: {exc}") from None
     node = _Checker(source, scope).visit(tree.body, 0)
     if expect is not None and not comparable(node.type, expect):
         raise ExpressionError(
@@ -146,8 +173,14 @@ class _Checker:
 
     # -- dispatch ------------------------------------------------------------------------
     def visit(self, node: ast.AST, depth: int) -> ir.Node:
-        if depth > MAX_DEPTH:
-            raise self.error(node, f"expression nested deeper than {MAX_DEPTH} levels")
+        if depth > LIMITS.expression_depth:
+            raise ExpressionLimitExceeded(
+                "expression_depth",
+                LIMITS.expression_depth,
+                f"nested deeper than {LIMITS.expression_depth} levels",
+                getattr(node, "lineno", 1),
+                getattr(node, "col_offset", 0),
+            )
         method = getattr(self, f"visit_{type(node).__name__}", None)
         if method is None:
             raise self.error(node, f"{_describe(node)} is not allowed in the rule language")

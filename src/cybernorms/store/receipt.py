@@ -145,7 +145,7 @@ class Receipt:
     def loads(cls, text: str | bytes) -> Receipt:
         try:
             data = json.loads(text)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: nesting too deep
             raise ReceiptError(f"receipt is not JSON ({exc})") from exc
         if not isinstance(data, Mapping) or data.get("type") != RECEIPT_TYPE:
             raise ReceiptError(f"not a receipt: 'type' must be {RECEIPT_TYPE!r}")

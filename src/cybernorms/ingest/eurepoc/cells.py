@@ -20,11 +20,8 @@ import ast
 import datetime as dt
 from enum import StrEnum
 
-from cybernorms.errors import CybernormsError
-
-# Longest cell we hand to the literal parser: a real cell is under 10 kB; a larger one is
-# refused before parsing, so a hostile file cannot make the parser build a huge tree.
-MAX_LITERAL_CHARS = 200_000
+from cybernorms.errors import CybernormsError, LimitExceeded
+from cybernorms.limits import LIMITS
 
 
 class Missing(StrEnum):
@@ -54,6 +51,18 @@ class CellError(CybernormsError, ValueError):
     """A cell that cannot be read; the message says why (the caller adds column and row)."""
 
 
+class CellLimitExceeded(CellError, LimitExceeded):
+    """A cell longer than ``LIMITS.eurepoc_cell_chars``: refused before the literal parser sees
+    it (a real cell is under 10 kB), so a hostile file cannot make it build a huge tree."""
+
+    def __init__(self, limit: str, allowed: int, detail: str) -> None:
+        LimitExceeded.__init__(self, limit, allowed, "", detail)
+
+    @property
+    def refusal(self) -> str:
+        return "LimitExceeded"
+
+
 def literal_list(cell: str) -> list[str]:
     """A flat list literal (``"['China', 'Russia']"``); an empty cell is an empty list.
 
@@ -80,8 +89,10 @@ def _literal(cell: str) -> list[object]:
     text = cell.strip()
     if not text:
         return []
-    if len(text) > MAX_LITERAL_CHARS:
-        raise CellError(f"list literal too long ({len(text)} characters)")
+    if len(text) > LIMITS.eurepoc_cell_chars:
+        raise CellLimitExceeded(
+            "eurepoc_cell_chars", LIMITS.eurepoc_cell_chars, f"the cell has {len(text)} characters"
+        )
     try:
         value = ast.literal_eval(text)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as exc:

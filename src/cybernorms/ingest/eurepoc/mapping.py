@@ -125,9 +125,14 @@ def _effects(ctx: RowContext) -> dict[str, Any]:
     casualties = ctx.cell("casualties").strip()
     if casualties:
         try:
-            out["casualties"] = int(float(casualties))
+            count = float(casualties)  # the export writes whole numbers as "3.0"
         except ValueError:
             raise RowError("casualties", casualties, "not a number") from None
+        if count != count:  # NaN
+            raise RowError("casualties", casualties, "not a number")
+        if not count.is_integer():  # also infinity ("1e999"), which int() cannot take
+            raise RowError("casualties", casualties, "not a whole number")
+        out["casualties"] = int(count)
         ctx.keep("effects.casualties", "casualties")
     types = [t for t in split_list(ctx.cell("incident_type")) if t]
     for t in types:

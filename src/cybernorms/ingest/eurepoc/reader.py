@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import io
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from cybernorms.ingest.eurepoc.mapping import REQUIRED_COLUMNS, map_row
 from cybernorms.ingest.eurepoc.row import RowError, VocabularyLog
-from cybernorms.model.documents import DocumentError, Problem
+from cybernorms.model.documents import DocumentError, Problem, open_regular_file
 from cybernorms.model.facts import Incident
 
 COMPANION_FILES = ("EuRepoC_Receiver_dataset_1.1.csv", "EuRepoC_Attribution_dataset_1.1.csv")
@@ -111,10 +112,8 @@ def import_eurepoc(path: Path | str, *, strict_vocabulary: bool = False) -> Eure
     path = Path(path)
     result = EurepocImport(path)
     vocabulary = VocabularyLog()
-    try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise DocumentError([Problem(str(path), f"cannot read: {exc.strerror or exc}")]) from None
+    # A FIFO or device is refused at once, never read (it could block or never end).
+    handle = io.TextIOWrapper(open_regular_file(path), encoding="utf-8-sig", newline="")
     limit = csv.field_size_limit()
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     try:
