@@ -18,7 +18,7 @@ demo: $(STAMP)
 	$(BIN)/cybernorms evaluate examples/incidents --profiles rulebooks/profiles --position GBR --position FRA --format summary
 
 test: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks fuzz
 	$(BIN)/mypy
 	$(BIN)/pytest
 

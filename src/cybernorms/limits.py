@@ -68,13 +68,15 @@ class Limits:
     )
     request_bytes: int = _limit(
         10_000_000,
-        "Bytes of one HTTP request body (the coming HTTP API).",
-        "an RFC 9457 problem document naming `request_bytes` (HTTP API, not yet built)",
+        "Bytes of one HTTP request body (`cybernorms serve --max-request-bytes`).",
+        "HTTP 413, an RFC 9457 problem document with reason `LimitExceeded` naming "
+        "`request_bytes`, before the body is read",
     )
     request_incidents: int = _limit(
         10_000,
-        "Incidents in one HTTP evaluation request (the coming HTTP API).",
-        "an RFC 9457 problem document naming `request_incidents` (HTTP API, not yet built)",
+        "Incidents in one `POST /v1/evaluate` (`cybernorms serve --max-request-incidents`).",
+        "HTTP 422, an RFC 9457 problem document with reason `LimitExceeded` naming "
+        "`request_incidents`",
     )
     note_signatures: int = _limit(
         100,

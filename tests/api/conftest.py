@@ -17,13 +17,20 @@ from store.world import World
 from cybernorms.api.app import create_app
 from cybernorms.api.settings import Settings
 from cybernorms.store import Registry
+from cybernorms.store.logkey import LOG_KEY_ENV_VAR
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def db_url(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """A fresh database as the store tests make it: a SQLite file (its log key beside it),
+    or a new PostgreSQL database whose log key file ``$CYBERNORMS_LOG_KEY_FILE`` names."""
     if request.param == "sqlite":
+        monkeypatch.delenv(LOG_KEY_ENV_VAR, raising=False)
         yield sqlite_url(tmp_path)
         return
+    monkeypatch.setenv(LOG_KEY_ENV_VAR, str(tmp_path / "pg-log.key"))
     with fresh_postgres_database(request.getfixturevalue("pg_url")) as url:
         yield url
 

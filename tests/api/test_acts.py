@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -13,13 +14,15 @@ from store.world import World
 
 from cybernorms.api.app import create_app
 from cybernorms.api.settings import Settings
-from cybernorms.limits import LIMITS, Limits
+from cybernorms.limits import LIMITS
 from cybernorms.log.checkpoint import open_checkpoint
 from cybernorms.log.hashing import leaf_hash
 from cybernorms.log.note import NoteVerifier
 from cybernorms.log.proofs import verify_inclusion
 from cybernorms.store import Receipt, Registry, verify_receipt
 from cybernorms.trust.envelope import Envelope
+
+from .packages import signed_package
 
 PROBLEM = "application/problem+json"
 
@@ -65,9 +68,7 @@ def test_a_root_is_answered_with_its_proof_under_a_signed_checkpoint(
 def test_profiles_packages_and_positions_are_published(client: TestClient, world: World) -> None:
     assert post(client, world.signed_root("FRA", "123", 2, signers="12")).status_code == 201
     profile = post(client, world.profile("FRA", 1, signers="12"))
-    package = post(
-        client, world.package("test-pkg", "1.0.0", state="FRA", signers="23"), publisher="fra"
-    )
+    package = post(client, signed_package(world, "FRA", "23", name="demo"), publisher="fra")
     position = post(client, world.position("FRA", signers="13"))
     assert [r.status_code for r in (profile, package, position)] == [201, 201, 201]
     assert [r.json()["index"] for r in (profile, package, position)] == [1, 2, 3]
@@ -120,7 +121,7 @@ def test_refusals_name_their_reason(client: TestClient, world: World, registry: 
     refused(post(client, world.profile("FRA", 1, signers="12")), 409, "RollbackAttempt")
     refused(post(client, world.profile("FRA", 2, signers="12")), 409, "RollbackAttempt")
     # A package without its publisher, then a duplicate.
-    package = world.package("p", "1.0.0", state="FRA", signers="12")
+    package = signed_package(world, "FRA", "12", name="p")
     refused(post(client, package), 422, "PublisherRequired")
     assert post(client, package, publisher="FRA").status_code == 201
     refused(post(client, package, publisher="FRA"), 409, "AlreadyPublished")
@@ -141,7 +142,7 @@ def test_refusals_name_their_reason(client: TestClient, world: World, registry: 
 
 
 def test_a_body_over_the_limit_is_413_before_it_is_read(registry: Registry, db_url: str) -> None:
-    small = Limits(**{**{n: v for n, v in Limits.described()}, "request_bytes": 1000})
+    small = replace(LIMITS, request_bytes=1000)
     with TestClient(create_app(Settings(db_url=db_url, limits=small))) as client:
         problem = refused(post(client, b"{" + b" " * 2000 + b"}"), 413, "LimitExceeded")
         assert "request_bytes" in problem["detail"]
@@ -161,3 +162,40 @@ def test_before_init_every_endpoint_says_so(tmp_path: Any) -> None:
     with TestClient(create_app(Settings(db_url=f"sqlite:///{tmp_path / 'none.db'}"))) as client:
         refused(client.get("/log/checkpoint"), 503, "NotInitialised")
         refused(post(client, b"{}"), 422, "MalformedDocument")
+
+
+def test_without_the_log_key_nothing_is_published(
+    registry: Registry, db_url: str, world: World, tmp_path: Any
+) -> None:
+    """The answer needs a signed checkpoint: a server that cannot sign refuses before the act
+    commits (503 LogKeyUnavailable), and the log is unchanged."""
+    settings = Settings(db_url=db_url, log_key=tmp_path / "no-such.logkey")
+    with TestClient(create_app(settings)) as client:
+        refused(
+            post(client, world.signed_root("FRA", "123", 2, signers="12")), 503, "LogKeyUnavailable"
+        )
+    assert registry.head().size == 0
+
+
+def test_a_broken_database_is_a_503_problem_not_a_crash(
+    registry: Registry, db_url: str, client: TestClient
+) -> None:
+    from sqlalchemy import text
+
+    with registry.engine.begin() as conn:
+        conn.execute(text("DROP TABLE checkpoints"))
+    refused(client.get("/log/checkpoint"), 503, "DatabaseUnavailable")
+
+
+def test_a_package_check_would_refuse_is_not_logged(
+    client: TestClient, world: World, registry: Registry
+) -> None:
+    """Issue 14 finding 2 over HTTP: a syntax error in ``violated_when`` or a version that is
+    not semantic is refused (422, located in the payload) before anything is logged."""
+    assert post(client, world.signed_root("FRA", "12", 1, signers="1")).status_code == 201
+    broken = signed_package(world, "FRA", "1", violated_when="attribution.level in {")
+    problem = refused(post(client, broken, publisher="FRA"), 422, "DocumentError")
+    assert "violated_when" in problem["detail"] and "payload" in problem["detail"]
+    bad_version = signed_package(world, "FRA", "1", version="not-semver !!")
+    refused(post(client, bad_version, publisher="FRA"), 422, "DocumentError")
+    assert registry.head().size == 1

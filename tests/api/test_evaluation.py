@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from store.world import World
 from cybernorms.api.app import create_app
 from cybernorms.api.settings import Settings
 from cybernorms.ingest.files import load_incidents
-from cybernorms.limits import Limits
+from cybernorms.limits import LIMITS
 from cybernorms.service import evaluating, loading
 from cybernorms.service.formats import Detail
 from cybernorms.store import Registry
@@ -178,7 +179,7 @@ def test_malformed_json_is_a_422_problem(client: TestClient) -> None:
 
 
 def test_request_limits(registry: Registry, db_url: str) -> None:
-    limits = Limits(**{**dict(Limits.described()), "request_incidents": 2, "request_bytes": 50_000})
+    limits = replace(LIMITS, request_incidents=2, request_bytes=50_000)
     with TestClient(create_app(Settings(db_url=db_url, limits=limits))) as client:
         three = [dict(incident_json(), id=f"cn:{i}") for i in range(3)]
         problem = refused(

@@ -11,6 +11,7 @@ from store.world import World
 
 from cybernorms.store import Registry
 
+from .packages import signed_package
 from .test_acts import post, refused
 
 
@@ -66,10 +67,8 @@ def test_records_after_the_latest_checkpoint_are_not_shown_yet(
 
 def test_packages_listed_and_shown_by_content_hash(client: TestClient, world: World) -> None:
     _publish_fra(client, world)
-    published = post(
-        client, world.package("p", "1.0.0", state="FRA", signers="12"), publisher="FRA"
-    )
-    post(client, world.package("q", "2.0.0", state="FRA", signers="12"), publisher="FRA")
+    published = post(client, signed_package(world, "FRA", "12", name="p"), publisher="FRA")
+    post(client, signed_package(world, "FRA", "12", name="q", version="2.0.0"), publisher="FRA")
     listed = client.get("/v1/packages").json()
     assert [(p["name"], p["version"], p["publisher"]) for p in listed["packages"]] == [
         ("p", "1.0.0", "FRA"),

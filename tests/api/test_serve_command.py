@@ -57,3 +57,12 @@ def test_serve_refuses_to_start_without_a_registry(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert "refused (NotInitialised)" in done.stderr
+
+
+def test_serve_refuses_to_start_without_the_logs_key(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'registry.db'}"
+    Registry.init(url).close()
+    command = [CYBERNORMS, "serve", "--db", url, "--port", "0", "--log-key", str(tmp_path / "none")]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "refused (LogKeyUnavailable)" in done.stderr

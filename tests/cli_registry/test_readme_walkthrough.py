@@ -25,13 +25,21 @@ def _walkthrough() -> str:
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
 def test_the_readme_walkthrough_runs(tmp_path: Path) -> None:
-    # The walk-through starts in the checkout and reads ../examples from trust-demo.
-    (tmp_path / "examples").symlink_to(REPO / "examples")
-    env = {k: v for k, v in os.environ.items() if k != "CYBERNORMS_DB"}
+    # The walk-through starts in the checkout (here: a directory with its examples) and moves
+    # to a fresh scratch directory of its own, outside the checkout.
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    (checkout / "examples").symlink_to(REPO / "examples")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("CYBERNORMS_DB", "CYBERNORMS_LOG_KEY_FILE", "CYBERNORMS_LOG_KEY")
+    }
+    env["TMPDIR"] = str(tmp_path)  # where `mktemp -d` makes the scratch directory
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     result = subprocess.run(
         ["bash", "-e", "-c", _walkthrough()],
-        cwd=tmp_path,
+        cwd=checkout,
         env=env,
         capture_output=True,
         text=True,
@@ -45,3 +53,5 @@ def test_the_readme_walkthrough_runs(tmp_path: Path) -> None:
     assert '"profiles": ["FRA@1"' in out
     assert "OK: the log at size 3 is consistent with the checkpoint at size 2" in out
     assert "OK: 3 entries" in out
+    assert "2 journalled checkpoint(s) consistent with the log" in out
+    assert sorted(p.name for p in checkout.iterdir()) == ["examples"], "it wrote into the checkout"

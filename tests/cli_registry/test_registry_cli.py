@@ -5,113 +5,16 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import Engine, MetaData, create_engine, select, text
-from typer.testing import CliRunner
+from sqlalchemy import create_engine, text
 
-from cybernorms.cli.app import app
 from cybernorms.trust import PROFILE_PAYLOAD_TYPE, SigningKey, sign_document
 
-REPO = Path(__file__).resolve().parents[2]
-runner = CliRunner()
-
-PROFILE_V1 = """\
-state: FRA
-version: 1
-effective_from: 2024-01-01
-parameters:
-  critical_sectors: [energy, health]
-"""
-
-
-def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, sorted: equal snapshots mean an unchanged registry."""
-    meta = MetaData()
-    meta.reflect(engine)
-    with engine.connect() as conn:
-        return {
-            name: sorted((tuple(row) for row in conn.execute(select(table))), key=repr)
-            for name, table in sorted(meta.tables.items())
-        }
-
-
-def run(*args: str | Path) -> tuple[int, str, str]:
-    result = runner.invoke(app, [str(a) for a in args])
-    return result.exit_code, result.stdout, result.stderr
-
-
-def ok(*args: str | Path) -> str:
-    code, out, err = run(*args)
-    assert code == 0, f"{args}: exit {code}\n{out}\n{err}"
-    return out
-
-
-class Scene:
-    """A scratch directory with a registry in which FRA has a 2-of-2 root (keys a, b)."""
-
-    def __init__(self, directory: Path) -> None:
-        self.dir = directory
-        self.db = f"sqlite:///{directory / 'registry.db'}"
-        ok("init", "--db", self.db)
-        for name in ("a", "b"):
-            ok("keys", "new", "--state", "FRA", "--out", directory / "keys", "--name", name)
-        self.key_a, self.key_b = (directory / "keys" / f"{n}.key" for n in ("a", "b"))
-        ok(
-            "root", "new", "--state", "FRA", "--threshold", "2", "--expires", "2099-01-01",
-            "--key", directory / "keys" / "a.pub", "--key", directory / "keys" / "b.pub",
-            "--out", directory / "root.json",
-        )  # fmt: skip
-        ok("root", "sign", directory / "root.json", "--key", self.key_a, "--key", self.key_b,
-           "--out", directory / "root.signed.json")  # fmt: skip
-        ok("root", "publish", directory / "root.signed.json", "--db", self.db)
-
-    def path(self, name: str) -> Path:
-        return self.dir / name
-
-    def write(self, name: str, content: str) -> Path:
-        self.path(name).write_text(content, encoding="utf-8")
-        return self.path(name)
-
-    def signed_profile(self, version: int, *keys: Path, **fields: str) -> Path:
-        """Write profile ``version`` of FRA as YAML (``fields`` override or add top-level
-        lines) and sign it with ``keys`` (default: both root keys)."""
-        lines = {"state": "FRA", "version": str(version), "effective_from": "2024-01-01"}
-        lines.update(fields)
-        body = "".join(f"{k}: {v}\n" for k, v in lines.items())
-        body += "parameters:\n  critical_sectors: [energy, health]\n"
-        source = self.write(f"fra-v{version}.yaml", body)
-        out = self.path(f"fra-v{version}.signed.json")
-        args: list[str | Path] = ["profile", "sign", source, "--out", out]
-        for key in keys or (self.key_a, self.key_b):
-            args += ["--key", key]
-        ok(*args)
-        return out
-
-    def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
-        engine = create_engine(self.db)
-        try:
-            return snapshot(engine)
-        finally:
-            engine.dispose()
-
-    def refused(self, args: tuple[str | Path, ...], reason: str, *words: str) -> str:
-        before = self.snapshot()
-        code, _, err = run(*args)
-        assert code == 1, f"{args}: exit {code}, stderr {err}"
-        assert f"refused ({reason}):" in err, err
-        for word in words:
-            assert word in err, f"{word!r} not in {err}"
-        assert self.snapshot() == before, "a refused command changed the registry"
-        return err
-
-
-@pytest.fixture
-def scene(tmp_path: Path) -> Scene:
-    return Scene(tmp_path)
+from .scene import PROFILE_V1, REPO, Scene, demo_package, ok, run
 
 
 def test_keys_are_written_private(scene: Scene) -> None:
@@ -169,9 +72,10 @@ def test_profile_show_and_history(scene: Scene) -> None:
 
 
 def test_package_publish_is_content_addressed(scene: Scene) -> None:
-    package = scene.write("pkg.yaml", "package: demo\nversion: 1.0.0\ntitle: Demo\n")
+    package = demo_package(scene)
     out = ok("package", "publish", package, "--key", scene.key_a, "--key", scene.key_b,
              "--db", scene.db, "--receipt", scene.path("pkg.receipt.json"))  # fmt: skip
+    assert "1 example verdicts as expected" in out
     assert "accepted: package demo FRA v1.0.0" in out
     vkey = ok("log", "key", "--db", scene.db).strip()
     assert "OK: package demo FRA v1.0.0" in ok(
@@ -277,6 +181,7 @@ def test_log_consistency_refuses_a_checkpoint_from_a_fork(scene: Scene, tmp_path
     ok("profile", "publish", scene.signed_profile(1), "--db", scene.db)
     fork_db = f"sqlite:///{tmp_path / 'fork.db'}"
     (tmp_path / "fork.db").write_bytes((tmp_path / "registry.db").read_bytes())
+    shutil.copy2(tmp_path / "registry.db.logkey", tmp_path / "fork.db.logkey")  # same log key
     ok("profile", "publish", scene.signed_profile(2, sources="[forked]"), "--db", fork_db)
     ok("log", "checkpoint", "--db", fork_db, "--out", scene.path("forked.txt"))
     ok("profile", "publish", scene.signed_profile(2), "--db", scene.db)

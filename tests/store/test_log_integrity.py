@@ -5,6 +5,7 @@ consistency``) must notice, naming what they found.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -127,7 +128,7 @@ def test_a_truncated_log_is_detected(registry: Registry, fra: World) -> None:
     old = registry.checkpoint()
     assert old.checkpoint.size == 5
     _truncate(registry, 3)
-    assert "checkpoint at size 5 is beyond the log's 3 entries: the log was truncated" in (
+    assert "checkpoint at size 5: it saw 5 entries, the log now has 3: the log was truncated" in (
         _problems(registry)
     )
     with pytest.raises(LogIntegrityError, match="the log was truncated"):
@@ -137,14 +138,42 @@ def test_a_truncated_log_is_detected(registry: Registry, fra: World) -> None:
 def test_a_truncated_log_cannot_hide_by_dropping_its_checkpoints(
     registry: Registry, fra: World
 ) -> None:
-    # The operator also deletes its own checkpoints: whoever kept the old one still catches it.
+    # Whoever can write the database also deletes the checkpoints: the journal the log keeps
+    # beside its key still holds every checkpoint it signed, and so does whoever kept one.
     _publish_some(registry, fra, range(1, 5))
     old = registry.checkpoint()
     _truncate(registry, 3)
     _execute(registry.engine, "DELETE FROM checkpoints")
-    assert registry.verify_log().ok  # internally consistent now...
+    assert (
+        "journalled checkpoint at size 5: it saw 5 entries, the log now has 3: "
+        "the log was truncated" in _problems(registry)
+    )
     with pytest.raises(LogIntegrityError, match="truncated"):
-        registry.consistency(old.note)  # ...but not with what was published
+        registry.consistency(old.note)
+
+
+def test_the_last_entry_truncated_with_head_nodes_and_checkpoints_fixed_up_fails_the_audit(
+    registry: Registry, fra: World
+) -> None:
+    # The hostile review's reproduction (finding 7): drop the last entry only.
+    _publish_some(registry, fra, range(1, 3))
+    registry.checkpoint()
+    _truncate(registry, 2)
+    _execute(registry.engine, "DELETE FROM checkpoints WHERE size > 2")
+    report = registry.verify_log()
+    assert not report.ok and report.journalled == 1
+    assert "the log was truncated" in "\n".join(report.problems)
+
+
+def test_a_journalled_checkpoint_of_a_rewritten_log_fails_the_audit(
+    registry: Registry, fra: World
+) -> None:
+    _publish_some(registry, fra, range(1, 3))
+    registry.checkpoint()
+    _truncate(registry, 2)
+    _execute(registry.engine, "DELETE FROM checkpoints")
+    registry.publish_profile(fra.profile("FRA", 2, signers="12", sectors=("water",)))
+    assert "journalled checkpoint at size 3: its root differs" in _problems(registry)
 
 
 def test_a_rewritten_log_fails_consistency_with_an_old_checkpoint(
@@ -162,18 +191,21 @@ def test_a_rewritten_log_fails_consistency_with_an_old_checkpoint(
         registry.consistency(old.note)
 
 
-def _clone(source: Engine, url: str) -> Registry:
-    """A byte-for-byte copy of a registry (same log key): where a fork starts."""
-    copy = Registry.init(url)
+def _clone(source: Registry, url: str, key_copy: Path) -> Registry:
+    """A byte-for-byte copy of a registry and of its log key file: where a fork starts."""
+    copy = Registry.init(url, log_key_file=key_copy.with_name("unused.logkey"))
     with copy.engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
-    with source.connect() as src, copy.engine.begin() as dst:
+    with source.engine.connect() as src, copy.engine.begin() as dst:
         for table in Base.metadata.sorted_tables:
             rows = [dict(r._mapping) for r in src.execute(select(table))]
             if rows:
                 dst.execute(insert(table), rows)
-    return copy
+    copy.close()
+    assert source.key_path is not None
+    shutil.copy2(source.key_path, key_copy)
+    return Registry.open(url, log_key_file=key_copy)
 
 
 def test_a_checkpoint_from_a_forked_log_fails_consistency(
@@ -181,7 +213,7 @@ def test_a_checkpoint_from_a_forked_log_fails_consistency(
 ) -> None:
     _publish_some(registry, fra, range(1, 3))
     registry.checkpoint()
-    with _clone(registry.engine, f"sqlite:///{tmp_path / 'fork.db'}") as fork:
+    with _clone(registry, f"sqlite:///{tmp_path / 'fork.db'}", tmp_path / "fork.key") as fork:
         # Same key, same first 3 entries; then the two copies diverge.
         fork.publish_profile(fra.profile("FRA", 3, signers="12", sectors=("water",)))
         forked = fork.checkpoint()
@@ -196,7 +228,8 @@ def test_a_checkpoint_of_another_log_is_refused(
     registry: Registry, fra: World, tmp_path: Path
 ) -> None:
     _publish_some(registry, fra, range(1, 2))
-    with Registry.init(f"sqlite:///{tmp_path / 'other.db'}") as other:
+    other_db = f"sqlite:///{tmp_path / 'other.db'}"
+    with Registry.init(other_db, log_key_file=tmp_path / "other.logkey") as other:
         other.publish_root(fra.signed_root("FRA", "123", 2, signers="12"))
         foreign = other.checkpoint()
     with pytest.raises(LogIntegrityError, match="not one of this log"):

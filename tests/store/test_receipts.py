@@ -96,7 +96,9 @@ def test_an_altered_log_entry_is_refused(registry: Registry, receipt: Receipt) -
 def test_a_checkpoint_not_signed_by_the_log_is_refused(
     registry: Registry, fra: World, receipt: Receipt, tmp_path: object
 ) -> None:
-    with Registry.init(f"sqlite:///{tmp_path}/other.db") as other:
+    with Registry.init(
+        f"sqlite:///{tmp_path}/other.db", log_key_file=tmp_path / "other.logkey"
+    ) as other:
         other_key = _vkey(other)
     with pytest.raises(ReceiptError, match="checkpoint"):
         verify_receipt(receipt, other_key)

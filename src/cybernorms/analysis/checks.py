@@ -541,7 +541,7 @@ class Analysis:
 
     def position_diff(self, lens: Lens) -> list[Finding]:
         out: list[Finding] = []
-        assert lens.position is not None
+        assert lens.position is not None  # noqa: S101 - invariant that narrows a type, never input checking
         for rule in lens.rules:
             base = self.base_table.get(rule.key)
             if base is None:

@@ -260,10 +260,10 @@ def _decode_param(model: Any, val: Val, tp: Type, universe: Universe) -> Any:
         n = ev(val.length).as_long()
         out = []
         for item in val.items[:n]:
-            assert isinstance(item, Sc)
+            assert isinstance(item, Sc)  # noqa: S101 - invariant that narrows a type, never input checking
             out.append(universe.decode(ev(item.v).as_long()))
         return out
-    assert isinstance(val, Sc)
+    assert isinstance(val, Sc)  # noqa: S101 - invariant that narrows a type, never input checking
     if not z3.is_true(ev(val.known)):
         return None
     n = ev(val.v).as_long()
@@ -409,7 +409,7 @@ class Encoder(Z3Guards, Algebra[Val, Any, Outcome4]):
         self.parties = parties
         incident = space.root.fields
         start = incident["start_date"]
-        assert isinstance(start, Sc)
+        assert isinstance(start, Sc)  # noqa: S101 - invariant that narrows a type, never input checking
         self.profile_date: Sc = (
             Sc(TRUE, z3.IntVal(as_of.toordinal())) if as_of is not None else start
         )

@@ -66,7 +66,7 @@ class FactSpace:
     def __post_init__(self) -> None:
         self.root = self._record(INCIDENT, "", TRUE)
         start, end = self.root.fields["start_date"], self.root.fields["end_date"]
-        assert isinstance(start, Sc) and isinstance(end, Sc)
+        assert isinstance(start, Sc) and isinstance(end, Sc)  # noqa: S101 - invariant that narrows a type, never input checking
         # the fact model refuses an incident that ends before it starts
         self.constraints.append(z3.Implies(z3.And(start.known, end.known), end.v >= start.v))
 
@@ -128,7 +128,7 @@ class FactSpace:
             for i in range(self.bound):
                 for j in range(i + 1, self.bound):
                     a, b = items[i], items[j]
-                    assert isinstance(a, Sc) and isinstance(b, Sc)
+                    assert isinstance(a, Sc) and isinstance(b, Sc)  # noqa: S101 - invariant that narrows a type, never input checking
                     self.constraints.append(z3.Implies(z3.IntVal(j) < length, a.v != b.v))
         return Ls(known, length, tuple(items))
 
@@ -142,7 +142,7 @@ class FactSpace:
         def scalar(tp: Type, val: Val) -> Any:
             if isinstance(val, B3):
                 return True if z3.is_true(ev(val.t)) else False if z3.is_true(ev(val.f)) else None
-            assert isinstance(val, Sc)
+            assert isinstance(val, Sc)  # noqa: S101 - invariant that narrows a type, never input checking
             if not z3.is_true(ev(val.known)):
                 return None
             n = ev(val.v).as_long()
@@ -154,10 +154,10 @@ class FactSpace:
 
         def value(tp: Type, val: Val) -> Any:
             if isinstance(tp, RecordType):
-                assert isinstance(val, Rec)
+                assert isinstance(val, Rec)  # noqa: S101 - invariant that narrows a type, never input checking
                 return {k: value(t, val.fields[k]) for k, t in tp.fields().items()}
             if isinstance(tp, ListType):
-                assert isinstance(val, Ls)
+                assert isinstance(val, Ls)  # noqa: S101 - invariant that narrows a type, never input checking
                 if not z3.is_true(ev(val.known)):
                     return None
                 n = ev(val.length).as_long()
@@ -165,7 +165,7 @@ class FactSpace:
             return scalar(tp, val)
 
         out = value(INCIDENT, self.root)
-        assert isinstance(out, dict)
+        assert isinstance(out, dict)  # noqa: S101 - invariant that narrows a type, never input checking
         return out
 
     # -- incidents to values ---------------------------------------------------------------
@@ -198,7 +198,7 @@ class FactSpace:
                 pairs.append((val.t, z3.BoolVal(raw is True)))
                 pairs.append((val.f, z3.BoolVal(raw is False)))
                 return
-            assert isinstance(val, Sc)
+            assert isinstance(val, Sc)  # noqa: S101 - invariant that narrows a type, never input checking
             if z3.is_const(val.known) and not z3.is_true(val.known) and not z3.is_false(val.known):
                 pairs.append((val.known, z3.BoolVal(raw is not None)))
             filler = tp_filler(tp)
@@ -215,12 +215,12 @@ class FactSpace:
 
         def value(tp: Type, val: Val, raw: Any) -> None:
             if isinstance(tp, RecordType):
-                assert isinstance(val, Rec)
+                assert isinstance(val, Rec)  # noqa: S101 - invariant that narrows a type, never input checking
                 for k, t in tp.fields().items():
                     value(t, val.fields[k], None if raw is None else getattr(raw, k))
                 return
             if isinstance(tp, ListType):
-                assert isinstance(val, Ls)
+                assert isinstance(val, Ls)  # noqa: S101 - invariant that narrows a type, never input checking
                 items = list(raw) if raw is not None else []
                 if len(items) > len(val.items):
                     raise ValueError(f"a list of {len(items)} is longer than the bound")

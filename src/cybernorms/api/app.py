@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cybernorms import __version__
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(CybernormsError, problems.refusal_handler)
     app.add_exception_handler(RequestValidationError, problems.validation_handler)
     app.add_exception_handler(StarletteHTTPException, problems.http_handler)
+    app.add_exception_handler(SQLAlchemyError, problems.database_handler)
     app.add_exception_handler(Exception, problems.bug_handler)
     for module in (log, acts, registry, evaluation):
         app.include_router(module.router)

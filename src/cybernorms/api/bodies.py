@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from cybernorms.api.problems import PROBLEM_MEDIA_TYPE, problem
+from cybernorms.api.problems import problem
 from cybernorms.errors import LimitExceeded
 
 
@@ -29,7 +29,6 @@ class BodyLimit:
                 "request_bytes", self.max_bytes, "request body", f"Content-Length {declared}"
             )
             response = problem(413, refusal.refusal, str(refusal), limit="request_bytes")
-            assert response.media_type == PROBLEM_MEDIA_TYPE
             await response(scope, receive, send)
             return
         seen = 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from fastapi import Request
 
@@ -42,7 +42,9 @@ class Context:
             if self._registry is None:
                 from cybernorms.store import Registry
 
-                self._registry = Registry.open(self.settings.db_url)
+                self._registry = Registry.open(
+                    self.settings.db_url, log_key_file=self.settings.log_key
+                )
             return self._registry
 
     def profiles(self, checkpoint: StoredCheckpoint | None, on: dt.date) -> list[Profile]:
@@ -77,6 +79,4 @@ class Context:
 
 def context(request: Request) -> Context:
     """FastAPI dependency: the app's ``Context``."""
-    found = request.app.state.context
-    assert isinstance(found, Context)
-    return found
+    return cast(Context, request.app.state.context)  # set by create_app

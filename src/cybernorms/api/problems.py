@@ -10,7 +10,7 @@ of a refusal is chosen here from its class, once, for every route.
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
@@ -36,6 +36,8 @@ _STATUS_BY_REFUSAL: dict[str, int] = {
     "ThresholdNotMet": 403,
     "NoRootOfTrust": 403,
     "NotInitialised": 503,
+    "LogKeyUnavailable": 503,
+    "DatabaseUnavailable": 503,
     "LogIntegrityError": 500,
 }
 
@@ -88,26 +90,38 @@ def _title(status: int) -> str:
 
 
 async def refusal_handler(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, CybernormsError)
-    return problem(status_of(exc), exc.refusal, str(exc))
+    refusal = cast(CybernormsError, exc)  # registered for CybernormsError only
+    return problem(status_of(refusal), refusal.refusal, str(refusal))
 
 
 async def validation_handler(request: Request, exc: Exception) -> JSONResponse:
     """FastAPI's own request validation (a path or query parameter of the wrong form)."""
-    assert isinstance(exc, RequestValidationError)
-    errors = [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))} for e in exc.errors()]
+    invalid = cast(RequestValidationError, exc)  # registered for it only
+    errors = [
+        {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", ""))} for e in invalid.errors()
+    ]
     where = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors[:5])
     return problem(422, "InvalidRequest", where or "the request is not valid", errors=errors)
 
 
 async def http_handler(request: Request, exc: Exception) -> JSONResponse:
     """Starlette's own errors (no such route: 404, wrong method: 405) as problem documents."""
-    assert isinstance(exc, StarletteHTTPException)
-    reason = {404: "NoSuchResource", 405: "MethodNotAllowed"}.get(exc.status_code, "HTTPError")
-    response = problem(exc.status_code, reason, str(exc.detail))
-    if exc.headers:
-        response.headers.update(exc.headers)
+    error = cast(StarletteHTTPException, exc)  # registered for it only
+    reason = {404: "NoSuchResource", 405: "MethodNotAllowed"}.get(error.status_code, "HTTPError")
+    response = problem(error.status_code, reason, str(error.detail))
+    if error.headers:
+        response.headers.update(error.headers)
     return response
+
+
+async def database_handler(request: Request, exc: Exception) -> JSONResponse:
+    """The database refused or failed a statement (server down, file locked, schema altered):
+    the service's ``DatabaseUnavailable`` refusal, 503, with the driver's first line."""
+    from cybernorms.service.registry import DatabaseUnavailable
+
+    first = str(exc.__cause__ or exc).splitlines()
+    refusal = DatabaseUnavailable(f"database: {first[0] if first else type(exc).__name__}")
+    return problem(503, refusal.refusal, str(refusal))
 
 
 async def bug_handler(request: Request, exc: Exception) -> JSONResponse:

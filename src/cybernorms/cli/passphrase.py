@@ -20,7 +20,7 @@ import typer
 
 from cybernorms.cli.terminal import printable
 
-PASSPHRASE_ENV = "CYBERNORMS_KEY_PASSPHRASE"
+PASSPHRASE_ENV = "CYBERNORMS_KEY_PASSPHRASE"  # noqa: S105 - the name of an environment variable, not a secret
 
 
 def unlocking(path: Path) -> Callable[[], bytes | None]:

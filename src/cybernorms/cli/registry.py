@@ -1,215 +1,93 @@
 """Subcommands of the registry: keys, roots, profiles, packages, the log, offline verification.
 
-The CLI is a thin shell over ``cybernorms.trust`` (keys, signing) and ``cybernorms.store``
-(the registry): it reads files, calls one function, prints the outcome. Every refusal prints
-``refused (Reason): what exactly`` on stderr and exits 1; since each act is one transaction,
-a refused command leaves the registry as it was.
+Thin commands over ``cybernorms.service.registry``: parse the options, call one function,
+print what happened. Every refusal prints ``refused (Reason): what exactly`` (or ``error:
+FILE:LINE:COL: ...`` for a document's problems) on stderr and exits 1; since each act checks
+its inputs and outputs first and is then one transaction, a refused command leaves the
+registry as it was. Data shown to a human passes through ``cli.terminal.printable``.
 
-Files it reads and writes:
-
-* private key: JSON written by ``SigningKey.save`` (mode 0600, refused if others can read it);
-* public key (``.pub``): ``{"type": "cybernorms.public-key/1", "state", "keyid", "keytype",
-  "public"}``: what a root lists, safe to share;
-* root document (``root new``): the unsigned JSON a state's key holders review, then sign;
-* signed document: the DSSE-style envelope JSON (``payloadType``, ``payload``, ``signatures``);
-* receipt: ``cybernorms.receipt/1`` JSON (``cybernorms.store.receipt``), checked offline by
-  ``cybernorms verify`` with the log's verifier key (``cybernorms log key``).
+Nothing heavy is imported at module level (no SQLAlchemy, Alembic or cryptography): the
+service is imported inside each command, so ``cybernorms --help`` stays fast.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
-from sqlalchemy.exc import SQLAlchemyError
+from rich.text import Text
 
-from cybernorms.cli.passphrase import new_key_passphrase, unlocking
-from cybernorms.log.note import NoteError, NoteVerifier
-from cybernorms.log.proofs import ProofError
-from cybernorms.model.documents import DocumentError, load_file
-from cybernorms.model.profile import Profile
-from cybernorms.model.states import parse_state
-from cybernorms.store import (
-    DEFAULT_DB_URL,
-    DEFAULT_ORIGIN,
-    Published,
-    Receipt,
-    ReceiptError,
-    Registry,
-    StoredProfile,
-    StoreError,
-    verify_receipt,
-)
-from cybernorms.trust.envelope import (
-    PACKAGE_PAYLOAD_TYPE,
-    PROFILE_PAYLOAD_TYPE,
-    ROOT_PAYLOAD_TYPE,
-    Envelope,
-    add_signatures,
-    sign_document,
-)
-from cybernorms.trust.errors import MalformedDocument, TrustError
-from cybernorms.trust.keys import PUBLIC_KEY_TYPE, PublicKey, SigningKey, load_public_key
-from cybernorms.trust.root import Root
-from cybernorms.trust.strict_json import load_json
+from cybernorms.cli.terminal import printable
+from cybernorms.errors import CybernormsError
+
+if TYPE_CHECKING:
+    from cybernorms.service.registry import Publication
+    from cybernorms.store import StoredProfile
 
 out = Console(width=None if sys.stdout.isatty() else 200, highlight=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # one refusal, one line
 
+DEFAULT_DB_URL = "sqlite:///cybernorms.db"  # cybernorms.store.engine.DEFAULT_DB_URL
 DB_OPTION_HELP = f"Registry database URL (default: $CYBERNORMS_DB, else {DEFAULT_DB_URL})."
+LOG_KEY_FILE_HELP = (
+    "The log's private key file (default: $CYBERNORMS_LOG_KEY_FILE, else DATABASE.logkey "
+    "beside a SQLite file; required for PostgreSQL). Only commands that sign need it."
+)
 
 
 def _db_option() -> Any:
     return typer.Option(None, "--db", envvar="CYBERNORMS_DB", help=DB_OPTION_HELP)
 
 
+def _log_key_file_option() -> Any:
+    return typer.Option(None, "--log-key-file", help=LOG_KEY_FILE_HELP)
+
+
 def _keys_option(help_text: str) -> Any:
     return typer.Option(..., "--key", "-k", help=help_text)
 
 
-def fail(message: str) -> NoReturn:
-    err.print(f"error: {escape(message)}")
-    raise typer.Exit(1)
+def say(text: str) -> None:
+    """One line for a human on stdout, already made printable by the caller."""
+    out.print(text, markup=False)
 
 
 @contextmanager
 def refusals() -> Iterator[None]:
-    """Turn every expected failure into one line on stderr and exit status 1."""
+    """Turn every expected failure into the error boundary's lines and exit status 1.
+
+    The wording is the boundary's (``cli.boundary``), so a registry refusal reads exactly as
+    any other command's; this only ends the command inside typer (``Exit``) rather than
+    letting the exception reach ``main``."""
+    from cybernorms.cli import boundary
+
     try:
         yield
-    except TrustError as exc:
-        err.print(f"refused ({type(exc).__name__}): {escape(str(exc))}")
-        raise typer.Exit(1) from None
-    except (StoreError, ReceiptError) as exc:
-        err.print(f"refused ({type(exc).__name__}): {escape(str(exc))}")
-        raise typer.Exit(1) from None
-    except (NoteError, ProofError) as exc:
-        err.print(f"refused ({type(exc).__name__}): {escape(str(exc))}")
-        raise typer.Exit(1) from None
-    except DocumentError as exc:
-        for problem in exc.problems:
-            err.print(f"error: {escape(str(problem))}")
-        raise typer.Exit(1) from None
-    except SQLAlchemyError as exc:
-        err.print(f"error: database: {escape(str(exc.__cause__ or exc).splitlines()[0])}")
-        raise typer.Exit(1) from None
+    except CybernormsError as exc:
+        raise typer.Exit(boundary.report_refusal(exc)) from None
     except OSError as exc:
-        err.print(f"error: {escape(str(exc))}")
-        raise typer.Exit(1) from None
+        raise typer.Exit(boundary.report_os_error(exc)) from None
 
 
-# -- reading and writing files ---------------------------------------------------------------
-
-
-def _state(value: str, option: str = "--state") -> str:
-    try:
-        code = parse_state(value)
-    except ValueError as exc:
-        fail(f"{option}: {exc}")
-    if code is None:
-        fail(f"{option}: a state code (ISO 3166-1 alpha-3) is required")
-    return code
-
-
-def _date(text: str, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        fail(f"{option}: {text!r} is not a date (YYYY-MM-DD)")
-
-
-def _moment(text: str, option: str) -> datetime:
-    """A date (meaning 00:00 UTC that day) or an ISO 8601 datetime with zone."""
-    try:
-        if len(text) == 10:
-            return datetime.combine(dt.date.fromisoformat(text), dt.time(0, 0), tzinfo=UTC)
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        fail(f"{option}: {text!r} is not a date (YYYY-MM-DD) or a datetime with zone")
-    if moment.tzinfo is None:
-        fail(f"{option}: {text!r} needs a zone (Z or +HH:MM)")
-    return moment
-
-
-def _read_json(path: Path, what: str) -> Any:
-    """Strictly (duplicate keys, floats, depth, size refused): what is signed is what is read."""
-    return load_json(path.read_bytes(), f"{path} ({what})")
-
-
-def _write(path: Path | None, text: str) -> None:
-    """Write ``text`` to ``path`` (or stdout); never replaces a file with a partial one."""
-    if path is None:
-        sys.stdout.write(text)
-        return
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
-def _write_json(path: Path | None, data: Any) -> None:
-    _write(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-
-
-def _load_signing_keys(paths: Sequence[Path]) -> list[SigningKey]:
-    keys = [SigningKey.load(p, unlocking(p)) for p in paths]
-    seen: set[str] = set()
-    for path, key in zip(paths, keys, strict=True):
-        if key.keyid in seen:
-            fail(f"--key {path}: the same key is given twice")
-        seen.add(key.keyid)
-    return keys
-
-
-def _load_public_key(path: Path) -> PublicKey:
-    """A public key file, or a private key file (whose public half is taken, even if locked)."""
-    return load_public_key(path)
-
-
-def _load_envelope(path: Path) -> Envelope:
-    return Envelope.from_json(path.read_bytes())
-
-
-def _check_key_states(keys: Sequence[SigningKey], state: str, paths: Sequence[Path]) -> None:
-    for key, path in zip(keys, paths, strict=True):
-        if key.state != state:
-            fail(f"--key {path}: this key is labelled for {key.state}, the document is {state}'s")
-
-
-def _jsonable(value: Any, path: str = "$") -> Any:
-    """YAML values as JSON values: dates become ISO strings; anything else non-JSON is refused
-    by canonicalisation, which names the path."""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _jsonable(v, f"{path}.{k}") for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v, f"{path}[{i}]") for i, v in enumerate(value)]
-    return value
-
-
-def _print_published(published: Published, registry: Registry) -> None:
-    out.print(
-        f"accepted: {published.label} (sha256 {published.entry.digest}) "
-        f"as log entry {published.log_index} of {registry.head().origin}"
+def _print_publication(publication: Publication) -> None:
+    entry = publication.published
+    say(
+        f"accepted: {printable(entry.label)} (sha256 {entry.entry.digest}) "
+        f"as log entry {entry.log_index} of {printable(publication.origin)}"
     )
-
-
-def _write_receipt(registry: Registry, index: int, path: Path) -> None:
-    receipt = registry.receipt(index)
-    _write(path, receipt.dumps())
-    out.print(
-        f"receipt: {path} (entry {index} under the checkpoint of size {receipt.checkpoint_size})"
-    )
+    if publication.receipt is not None:
+        r = publication.receipt
+        say(
+            f"receipt: {printable(r.path)} (entry {r.index} under the checkpoint of size "
+            f"{r.checkpoint_size})"
+        )
 
 
 # -- commands ---------------------------------------------------------------------------------
@@ -238,15 +116,25 @@ def register(app: typer.Typer) -> None:
     def init(
         db: str | None = _db_option(),
         origin: str = typer.Option(
-            DEFAULT_ORIGIN, "--origin", help="The log's name (first line of its checkpoints)."
+            "cybernorms.local/log",
+            "--origin",
+            help="The log's name (first line of its checkpoints).",
         ),
+        log_key_file: Path | None = _log_key_file_option(),
     ) -> None:
-        """Create the registry (or upgrade its schema); generate the log's checkpoint key."""
-        with refusals(), Registry.init(db, origin=origin) as registry:
-            head = registry.head()
-            out.print(f"registry ready: {registry.display_url}")
-            out.print(f"log: {head.origin}, {head.size} entries")
-            out.print(f"log verifier key: {registry.log_vkey()}")
+        """Create the registry (or upgrade its schema); generate the log's checkpoint key.
+
+        The log's private key goes to a file (mode 0600) outside the database; the database
+        keeps only its verifier key."""
+        with refusals():
+            from cybernorms.service import registry as service
+
+            ready = service.init_registry(db, origin, log_key_file)
+        say(f"registry ready: {printable(ready.url)}")
+        say(f"log: {printable(ready.origin)}, {ready.size} entries")
+        if ready.key_path is not None:
+            say(f"log signing key: {printable(ready.key_path)} (mode 0600; keep it secret)")
+        say(f"log verifier key: {printable(ready.vkey)}")
 
     @app.command("verify")
     def verify(
@@ -265,30 +153,34 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check a receipt OFFLINE: document, log entry, inclusion proof, signed checkpoint."""
         with refusals():
-            verifier = NoteVerifier.from_vkey(_vkey_text(log_key))
-            pin = _load_trusted_root(trusted_root) if trusted_root else None
-            receipt = Receipt.loads(receipt_file.read_bytes())
-            result = verify_receipt(receipt, verifier, trusted_root=pin)
+            from cybernorms.service import registry as service
+
+            result = service.verify_receipt_file(receipt_file, log_key, trusted_root)
         entry = result.entry
         version = "" if entry.version is None else f" v{entry.version}"
         name = entry.extra.get("name", "")
-        out.print(
-            f"OK: {entry.kind} {name + ' ' if name else ''}{entry.state}{version} "
-            f"(sha256 {entry.digest})"
+        say(
+            printable(
+                f"OK: {entry.kind} {name + ' ' if name else ''}{entry.state}{version} "
+                f"(sha256 {entry.digest})"
+            )
         )
-        out.print(
-            f"  is entry {result.index} of {result.checkpoint.origin}, included under its "
-            f"signed checkpoint of size {result.checkpoint.size}"
+        say(
+            f"  is entry {result.index} of {printable(result.checkpoint.origin)}, included "
+            f"under its signed checkpoint of size {result.checkpoint.size}"
         )
         vouched = result.root.label if result.root else "its own keys (first root)"
-        out.print(f"  signed by the threshold of {vouched}; valid when logged at {entry.logged_at}")
+        say(
+            f"  signed by the threshold of {printable(vouched)}; valid when logged at "
+            f"{printable(entry.logged_at)}"
+        )
         if not result.pinned:
-            out.print(
+            say(
                 "  note: the root chain was taken from the receipt (trust on first use); "
                 "pin a root you obtained independently with --root"
             )
 
-    # -- keys ------------------------------------------------------------------------------
+    # -- keys ----------------------------------------------------------------------------------
 
     @keys_app.command("new")
     def keys_new(
@@ -312,33 +204,19 @@ def register(app: typer.Typer) -> None:
         With --passphrase or --passphrase-env the private key is stored encrypted (PKCS#8);
         commands that sign read its passphrase from $CYBERNORMS_KEY_PASSPHRASE, or ask for it.
         """
-        code = _state(state)
-        passphrase = new_key_passphrase(passphrase_env, passphrase_prompt)
-        if name is not None and (not name or "/" in name or name.startswith(".")):
-            fail(f"--name: {name!r} must be a plain file name stem")
-        with refusals():
-            out_dir.mkdir(parents=True, exist_ok=True)
-            key = SigningKey.generate(code)
-            stem = name or f"{code}-{key.keyid[:12]}"
-            if (out_dir / f"{stem}.pub").exists():
-                fail(f"{out_dir / (stem + '.pub')} already exists; refusing to overwrite a key")
-            private, public = out_dir / f"{stem}.key", out_dir / f"{stem}.pub"
-            key.save(private, passphrase)
-            _write_json(
-                public,
-                {
-                    "type": PUBLIC_KEY_TYPE,
-                    "state": code,
-                    "keyid": key.keyid,
-                    **key.public.to_json(),
-                },
-            )
-        out.print(f"key id: {key.keyid}")
-        sealed = ", encrypted with your passphrase" if passphrase else ""
-        out.print(f"private key: {private} (mode 0600{sealed}; keep it secret)")
-        out.print(f"public key: {public}")
+        from cybernorms.cli.passphrase import new_key_passphrase
 
-    # -- roots -----------------------------------------------------------------------------
+        passphrase = new_key_passphrase(passphrase_env, passphrase_prompt)
+        with refusals():
+            from cybernorms.service import registry as service
+
+            made = service.new_key(state, out_dir, name, passphrase)
+        sealed = ", encrypted with your passphrase" if passphrase else ""
+        say(f"key id: {made.keyid}")
+        say(f"private key: {printable(made.private)} (mode 0600{sealed}; keep it secret)")
+        say(f"public key: {printable(made.public)}")
+
+    # -- roots ---------------------------------------------------------------------------------
 
     @root_app.command("new")
     def root_new(
@@ -354,14 +232,14 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Write an (unsigned) root document: the state's keys and threshold."""
-        code = _state(state)
-        moment = _moment(expires, "--expires")
         with refusals():
-            root = Root.create(code, version, moment, [_load_public_key(p) for p in key], threshold)
-            _write_json(out_file, root.to_document())
-        out.print(
-            f"wrote {out_file}: {root.label}, {root.threshold} of {len(root.keys)} keys, "
-            f"expires {root.expires:%Y-%m-%dT%H:%M:%SZ}; sign it with `cybernorms root sign`"
+            from cybernorms.service import registry as service
+
+            root = service.new_root(state, key, threshold, expires, version, out_file)
+        say(
+            f"wrote {printable(out_file)}: {printable(root.label)}, {root.threshold} of "
+            f"{len(root.keys)} keys, expires {root.expires:%Y-%m-%dT%H:%M:%SZ}; sign it with "
+            f"`cybernorms root sign`"
         )
 
     @root_app.command("sign")
@@ -372,19 +250,14 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Sign a root document (or add signatures to a signed one, e.g. old keys in a rotation)."""
         with refusals():
-            keys = _load_signing_keys(key)
-            data = _read_json(root_file, "root")
-            if isinstance(data, dict) and "payloadType" in data:
-                envelope = Envelope.from_json(data)
-                root = Root.from_document(envelope.document())
-                signed = add_signatures(envelope, keys)
-            else:
-                if not isinstance(data, dict):
-                    raise MalformedDocument(f"{root_file}: a root document is a JSON object")
-                root = Root.from_document(data)
-                signed = sign_document(ROOT_PAYLOAD_TYPE, root.to_document(), keys)
-            _write_json(out_file, signed.to_json())
-        out.print(f"wrote {out_file}: {root.label} with {len(signed.signatures)} signature(s)")
+            from cybernorms.cli.passphrase import unlocking
+            from cybernorms.service import registry as service
+
+            signed = service.sign_root(root_file, key, out_file, unlocking)
+        say(
+            f"wrote {printable(out_file)}: {printable(signed.label)} with {signed.signatures} "
+            f"signature(s)"
+        )
 
     @root_app.command("publish")
     def root_publish(
@@ -392,8 +265,10 @@ def register(app: typer.Typer) -> None:
         db: str | None = _db_option(),
     ) -> None:
         """Publish a state's first root (self-signed) or a rotation (old AND new thresholds)."""
-        with refusals(), Registry.open(db) as registry:
-            _print_published(registry.publish_root(_load_envelope(signed_root)), registry)
+        with refusals():
+            from cybernorms.service import registry as service
+
+            _print_publication(service.publish_root(signed_root, db))
 
     @root_app.command("history")
     def root_history(
@@ -401,11 +276,10 @@ def register(app: typer.Typer) -> None:
         db: str | None = _db_option(),
     ) -> None:
         """Every root version of a state: keys, threshold, expiry, log entry."""
-        code = _state(state, "STATE")
-        with refusals(), Registry.open(db) as registry:
-            chain = registry.roots(code)
-        if not chain:
-            fail(f"{code} has no root of trust in this registry")
+        with refusals():
+            from cybernorms.service import registry as service
+
+            chain = service.root_history(state, db)
         table = Table("version", "threshold", "keys", "expires", "logged at", "log entry")
         for stored in chain:
             r = stored.root
@@ -413,14 +287,14 @@ def register(app: typer.Typer) -> None:
             table.add_row(
                 str(r.version),
                 f"{r.threshold} of {len(r.keys)}",
-                ids,
+                Text(printable(ids, newlines=True)),
                 f"{r.expires:%Y-%m-%dT%H:%M:%SZ}",
-                stored.logged_at,
+                Text(printable(stored.logged_at)),
                 str(stored.log_index),
             )
         out.print(table)
 
-    # -- profiles --------------------------------------------------------------------------
+    # -- profiles ------------------------------------------------------------------------------
 
     @profile_app.command("sign")
     def profile_sign(
@@ -430,21 +304,13 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Validate a profile with the Profile model, then sign it with the state's keys."""
         with refusals():
-            document = load_file(profile_file)
-            if not isinstance(document.value, dict):
-                fail(f"{profile_file}: a profile is a mapping (one version per file)")
-            profile = document.validate(Profile)
-            code = _state(profile.state, f"{profile_file}: state")
-            if code != profile.state:
-                fail(f"{profile_file}: state must be written as the ISO3 code {code!r}")
-            keys = _load_signing_keys(key)
-            _check_key_states(keys, code, key)
-            payload = profile.model_dump(mode="json", exclude_none=True)
-            signed = sign_document(PROFILE_PAYLOAD_TYPE, payload, keys)
-            _write_json(out_file, signed.to_json())
-        out.print(
-            f"wrote {out_file}: {profile.label} signed by {len(keys)} key(s); "
-            f"publish it with `cybernorms profile publish`"
+            from cybernorms.cli.passphrase import unlocking
+            from cybernorms.service import registry as service
+
+            signed = service.sign_profile(profile_file, key, out_file, unlocking)
+        say(
+            f"wrote {printable(out_file)}: {printable(signed.label)} signed by {signed.signers} "
+            f"key(s); publish it with `cybernorms profile publish`"
         )
 
     @profile_app.command("publish")
@@ -454,13 +320,13 @@ def register(app: typer.Typer) -> None:
         receipt: Path | None = typer.Option(
             None, "--receipt", help="Also write an offline-verifiable receipt here."
         ),
+        log_key_file: Path | None = _log_key_file_option(),
     ) -> None:
         """Publish a profile version: its state's threshold, a version above every earlier one."""
-        with refusals(), Registry.open(db) as registry:
-            published = registry.publish_profile(_load_envelope(signed_profile))
-            _print_published(published, registry)
-            if receipt is not None:
-                _write_receipt(registry, published.log_index, receipt)
+        with refusals():
+            from cybernorms.service import registry as service
+
+            _print_publication(service.publish_profile(signed_profile, db, receipt, log_key_file))
 
     @profile_app.command("show")
     def profile_show(
@@ -471,18 +337,10 @@ def register(app: typer.Typer) -> None:
         db: str | None = _db_option(),
     ) -> None:
         """Show one profile version (default: the latest), verified against the log."""
-        code = _state(state, "STATE")
-        if version is not None and as_of is not None:
-            fail("give --version or --as-of, not both")
-        with refusals(), Registry.open(db) as registry:
-            if as_of is not None:
-                day = _date(as_of, "--as-of")
-                found = registry.profiles_as_of(day, code).get(code)
-                if found is None:
-                    fail(f"no profile of {code} in force on {day}")
-                stored = found
-            else:
-                stored = registry.profile(code, version)
+        with refusals():
+            from cybernorms.service import registry as service
+
+            stored = service.show_profile(state, db, version, as_of)
         _print_profile(stored, as_json)
 
     @profile_app.command("history")
@@ -491,11 +349,10 @@ def register(app: typer.Typer) -> None:
         db: str | None = _db_option(),
     ) -> None:
         """Every profile version of a state, with dates, root and log entry."""
-        code = _state(state, "STATE")
-        with refusals(), Registry.open(db) as registry:
-            history = registry.profile_history(code)
-        if not history:
-            fail(f"no profile of {code} in the registry")
+        with refusals():
+            from cybernorms.service import registry as service
+
+            history = service.profile_history(state, db)
         table = Table(
             "version", "effective from", "expires", "root", "logged at", "log entry", "sha256"
         )
@@ -506,13 +363,13 @@ def register(app: typer.Typer) -> None:
                 str(p.effective_from),
                 str(p.expires or "-"),
                 f"v{stored.root_version}",
-                stored.logged_at,
+                Text(printable(stored.logged_at)),
                 str(stored.log_index),
                 stored.digest[:16] + "…",
             )
         out.print(table)
 
-    # -- packages --------------------------------------------------------------------------
+    # -- packages ------------------------------------------------------------------------------
 
     @package_app.command("publish")
     def package_publish(
@@ -527,23 +384,24 @@ def register(app: typer.Typer) -> None:
         receipt: Path | None = typer.Option(
             None, "--receipt", help="Also write an offline-verifiable receipt here."
         ),
+        log_key_file: Path | None = _log_key_file_option(),
     ) -> None:
-        """Sign and publish a package; its SHA-256 (canonical JSON) is its identity."""
+        """Check a package as `cybernorms check` does (compile, examples, analyses), then sign
+        and publish it; its SHA-256 (canonical JSON) is its identity."""
         with refusals():
-            document = load_file(package_file)
-            if not isinstance(document.value, dict):
-                fail(f"{package_file}: a package is a mapping with 'package:' and 'version:'")
-            keys = _load_signing_keys(key)
-            code = _state(publisher or keys[0].state, "--publisher")
-            _check_key_states(keys, code, key)
-            envelope = sign_document(PACKAGE_PAYLOAD_TYPE, _jsonable(document.value), keys)
-            with Registry.open(db) as registry:
-                published = registry.publish_package(envelope, code)
-                _print_published(published, registry)
-                if receipt is not None:
-                    _write_receipt(registry, published.log_index, receipt)
+            from cybernorms.cli.passphrase import unlocking
+            from cybernorms.service import registry as service
 
-    # -- the log ---------------------------------------------------------------------------
+            done = service.publish_package(
+                package_file, key, publisher, db, receipt, log_key_file, unlocking
+            )
+        say(
+            f"checked: compiles, {done.examples_checked} example verdicts as expected, "
+            f"no analysis finding of severity error"
+        )
+        _print_publication(done.publication)
+
+    # -- the log -------------------------------------------------------------------------------
 
     @log_app.command("key")
     def log_key_cmd(
@@ -551,23 +409,30 @@ def register(app: typer.Typer) -> None:
         out_file: Path | None = typer.Option(None, "--out", help="Write the key to this file."),
     ) -> None:
         """Print the log's verifier key, which offline verifiers need (`verify --log-key`)."""
-        with refusals(), Registry.open(db) as registry:
-            vkey = registry.log_vkey()
-            _write(out_file, vkey + "\n")
-        if out_file is not None:
-            out.print(f"wrote {out_file}")
+        with refusals():
+            from cybernorms.service import registry as service
+
+            vkey = service.log_vkey(db, out_file)
+        if out_file is None:
+            sys.stdout.write(printable(vkey) + "\n")
+        else:
+            say(f"wrote {printable(out_file)}")
 
     @log_app.command("checkpoint")
     def log_checkpoint(
         db: str | None = _db_option(),
         out_file: Path | None = typer.Option(None, "--out", help="Write the signed note here."),
+        log_key_file: Path | None = _log_key_file_option(),
     ) -> None:
         """Sign a checkpoint of the log at its current size and print it (C2SP signed note)."""
-        with refusals(), Registry.open(db) as registry:
-            stored = registry.checkpoint()
-            _write(out_file, stored.note)
-        if out_file is not None:
-            out.print(f"wrote {out_file}: checkpoint of size {stored.checkpoint.size}")
+        with refusals():
+            from cybernorms.service import registry as service
+
+            stored = service.sign_checkpoint(db, out_file, log_key_file)
+        if out_file is None:
+            sys.stdout.write(printable(stored.note, newlines=True))
+        else:
+            say(f"wrote {printable(out_file)}: checkpoint of size {stored.checkpoint.size}")
 
     @log_app.command("prove")
     def log_prove(
@@ -577,86 +442,85 @@ def register(app: typer.Typer) -> None:
         ),
         out_file: Path | None = typer.Option(None, "--out", help="Write the receipt here."),
         db: str | None = _db_option(),
+        log_key_file: Path | None = _log_key_file_option(),
     ) -> None:
         """Write a receipt for one entry: document, entry, inclusion proof, signed checkpoint."""
-        with refusals(), Registry.open(db) as registry:
-            receipt = registry.receipt(entry_id, size=size)
-            _write(out_file, receipt.dumps())
-        if out_file is not None:
-            out.print(
-                f"wrote {out_file}: entry {entry_id} under the checkpoint of size "
+        with refusals():
+            from cybernorms.service import registry as service
+
+            receipt = service.prove_entry(entry_id, db, size, out_file, log_key_file)
+        if out_file is None:
+            sys.stdout.write(receipt.dumps())  # JSON: escapes control characters itself
+        else:
+            say(
+                f"wrote {printable(out_file)}: entry {entry_id} under the checkpoint of size "
                 f"{receipt.checkpoint_size}"
             )
 
     @log_app.command("verify")
-    def log_verify(db: str | None = _db_option()) -> None:
-        """Recompute the whole tree from the entries; check nodes, checkpoints and records."""
-        with refusals(), Registry.open(db) as registry:
-            report = registry.verify_log()
+    def log_verify(
+        db: str | None = _db_option(), log_key_file: Path | None = _log_key_file_option()
+    ) -> None:
+        """Recompute the whole tree from the entries; check nodes, every checkpoint the log
+        signed (in the database and in the journal beside its key) and every record."""
+        with refusals():
+            from cybernorms.service import registry as service
+
+            report = service.verify_log(db, log_key_file)
         if not report.ok:
             for problem in report.problems:
-                err.print(f"problem: {escape(problem)}")
+                err.print(f"problem: {printable(problem)}", markup=False)
             err.print(
-                f"refused (LogIntegrityError): the log failed {len(report.problems)} check(s)"
+                f"refused (LogIntegrityError): the log failed {len(report.problems)} check(s)",
+                markup=False,
             )
             raise typer.Exit(1)
         counts = ", ".join(f"{n} {kind}(s)" for kind, n in report.records.items())
-        out.print(
+        say(
             f"OK: {report.size} entries, tree and {report.checkpoints} checkpoint(s) consistent; "
             f"{counts} re-verified"
         )
+        if report.journalled is None:
+            say(
+                "  note: no checkpoint journal found beside the log key: checkpoints deleted "
+                "from the database cannot be checked (give --log-key-file)"
+            )
+        else:
+            say(f"  {report.journalled} journalled checkpoint(s) consistent with the log")
 
     @log_app.command("consistency")
     def log_consistency(
         old_checkpoint: Path = typer.Argument(..., help="A checkpoint (signed note) seen earlier."),
         db: str | None = _db_option(),
+        log_key_file: Path | None = _log_key_file_option(),
     ) -> None:
         """Prove that the log today extends an older checkpoint (it was never rewritten)."""
-        with refusals(), Registry.open(db) as registry:
-            result = registry.consistency(old_checkpoint.read_text(encoding="utf-8"))
+        with refusals():
+            from cybernorms.service import registry as service
+
+            result = service.check_consistency(old_checkpoint, db, log_key_file)
         new = result.new.checkpoint
-        out.print(
+        say(
             f"OK: the log at size {new.size} is consistent with the checkpoint at size "
             f"{result.old_size} ({len(result.proof)} proof hashes)"
         )
-        out.print(result.new.note, end="")
+        sys.stdout.write(printable(result.new.note, newlines=True))
 
 
 def _print_profile(stored: StoredProfile, as_json: bool) -> None:
     document = stored.envelope.document()
+    text = json.dumps(document, indent=2, ensure_ascii=False)
     if as_json:
-        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(text + "\n")
         return
     p = stored.profile
-    out.print(
-        f"{p.label}  in force from {p.effective_from}"
-        + (f" until {p.expires}" if p.expires else "")
-    )
-    out.print(
-        f"  signed under {p.state} root v{stored.root_version} by "
+    until = f" until {p.expires}" if p.expires else ""
+    say(f"{printable(p.label)}  in force from {p.effective_from}{until}")
+    say(
+        f"  signed under {printable(p.state)} root v{stored.root_version} by "
         f"{len(stored.envelope.signatures)} key(s); log entry {stored.log_index}, "
-        f"logged at {stored.logged_at}; sha256 {stored.digest}"
+        f"logged at {printable(stored.logged_at)}; sha256 {stored.digest}"
     )
     if p.illustrative:
-        out.print("  illustrative: not the state's own text")
-    out.print(json.dumps(document, indent=2, ensure_ascii=False), markup=False)
-
-
-def _vkey_text(value: str) -> str:
-    """``--log-key``: the key text itself, or a file that holds it."""
-    path = Path(value)
-    if "+" not in value and path.exists():
-        return path.read_text(encoding="utf-8").strip()
-    if "+" in value:
-        return value.strip()
-    fail(f"--log-key: {value!r} is neither a verifier key (name+id+key) nor a file")
-
-
-def _load_trusted_root(path: Path) -> Root:
-    """A root the verifier trusts: a signed root file or an unsigned root document."""
-    data = _read_json(path, "root")
-    if isinstance(data, dict) and "payloadType" in data:
-        return Root.from_document(Envelope.from_json(data).document())
-    if not isinstance(data, dict):
-        raise MalformedDocument(f"{path}: a root document is a JSON object")
-    return Root.from_document(data)
+        say("  illustrative: not the state's own text")
+    say(printable(text, newlines=True))

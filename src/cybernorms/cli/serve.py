@@ -26,8 +26,8 @@ def register(app: typer.Typer) -> None:
         log_key: Path | None = typer.Option(
             None,
             "--log-key",
-            envvar="CYBERNORMS_LOG_KEY",
-            help="File of the log's checkpoint signing key (default: where `init` put it).",
+            help="File of the log's checkpoint signing key (default: where `init` put it, "
+            "or $CYBERNORMS_LOG_KEY_FILE).",
         ),
         rulebooks: Path | None = typer.Option(
             None, "--rulebooks", help="Rulebook directory evaluation reads (default: shipped)."
@@ -65,7 +65,10 @@ def register(app: typer.Typer) -> None:
             limits = replace(limits, request_bytes=request_bytes)
         if request_incidents is not None:
             limits = replace(limits, request_incidents=request_incidents)
-        Registry.open(db).close()  # refuse to start on a missing registry (`cybernorms init`)
+        # Refuse to start on a missing registry (`cybernorms init`) or without the log's key:
+        # every publication is answered under a checkpoint the server signs.
+        with Registry.open(db, log_key_file=log_key) as registry:
+            registry.require_signer()
         settings = Settings(db_url=db, log_key=log_key, limits=limits, rulebooks=rulebooks)
         typer.echo(f"cybernorms API on http://{host}:{port} (docs: /docs, OpenAPI: /openapi.json)")
         uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")

@@ -801,7 +801,7 @@ class _Gen(Algebra[_Val, str, None]):
             **{o.name: o for o in Outcome},
             **self.consts,
         }
-        exec(compile("\n".join(self.lines), title, "exec"), namespace)
+        exec(compile("\n".join(self.lines), title, "exec"), namespace)  # noqa: S102 - runs code generated from the typed IR (literals via repr), never input text
         return namespace
 
 

@@ -601,7 +601,7 @@ def _statement(s: ForumState, r: Record) -> None:
     if act.statement == "chairs_summary":
         _require_secretariat(r, act.forum)
     else:
-        assert act.state is not None  # the act's validator: every other statement names one
+        assert act.state is not None  # noqa: S101 - invariant that narrows a type, never input checking; the act's validator: every other statement names one
         _require_state(r, act.state)
         if act.state not in forum.members:
             raise refuse.NotAMember(
@@ -794,7 +794,7 @@ _HANDLERS = {
 
 
 def _as(r: Record, kind: type[_A]) -> _A:
-    assert isinstance(r.act, kind)
+    assert isinstance(r.act, kind)  # noqa: S101 - invariant that narrows a type, never input checking
     return r.act
 
 

@@ -528,7 +528,7 @@ class _Builder:
             return
         value = self._scalar(event)
         if wants_key:
-            assert parent is not None
+            assert parent is not None  # noqa: S101 - invariant that narrows a type, never input checking
             self._anchor_start(event)
             self._key(value, event, scalar=True)
             if event.anchor is not None:  # positions of its aliases: the mapping's
@@ -619,7 +619,7 @@ class _Builder:
 
     def _key(self, key: Any, event: yaml.Event, *, scalar: bool) -> None:
         parent = self.stack[-1]
-        assert isinstance(parent.value, dict)
+        assert isinstance(parent.value, dict)  # noqa: S101 - invariant that narrows a type, never input checking
         if not scalar:
             raise DocumentError(
                 [Problem(self._where(event), "a key must be a string, not a mapping or list")]
@@ -654,7 +654,7 @@ class _Builder:
         if isinstance(parent.value, list):
             parent.value.append(value)
         else:
-            assert parent.key is not None
+            assert parent.key is not None  # noqa: S101 - invariant that narrows a type, never input checking
             parent.value[parent.key] = value
             parent.key = None
 

@@ -19,6 +19,7 @@ from cybernorms.store.errors import (
     StoreError,
 )
 from cybernorms.store.logdb import Head, StoredCheckpoint
+from cybernorms.store.logkey import LOG_KEY_ENV_VAR, LogKeyUnavailable
 from cybernorms.store.profiles import profiles_as_of
 from cybernorms.store.receipt import Receipt, ReceiptError, VerifiedReceipt, verify_receipt
 from cybernorms.store.records import StoredPackage, StoredProfile, StoredRoot
@@ -28,12 +29,14 @@ __all__ = [
     "DB_ENV_VAR",
     "DEFAULT_DB_URL",
     "DEFAULT_ORIGIN",
+    "LOG_KEY_ENV_VAR",
     "AlreadyPublished",
     "AuditReport",
     "Consistency",
     "Entry",
     "Head",
     "LogIntegrityError",
+    "LogKeyUnavailable",
     "NoRootOfTrust",
     "NotFound",
     "NotInitialised",

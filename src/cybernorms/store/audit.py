@@ -8,12 +8,19 @@ What it checks, and what each failure means:
 * every stored tree node equals the node recomputed from the entries, and none is missing or
   extra (an altered tree);
 * every checkpoint is signed by the log's key, names its origin, is not beyond the log's size
-  (a truncated log) and commits to the root recomputed at its size (a rewritten log);
+  (a truncated log) and commits to the root recomputed at its size (a rewritten log); this
+  holds for the checkpoints stored in the database AND for every checkpoint in the journal
+  kept beside the log's key (``store.logkey``), which someone who can only write the database
+  cannot delete: a log truncated together with its newer checkpoints is found;
 * every record matches its log entry and every entry has its record (a record smuggled in or
   dropped outside a transaction);
 * every root chain, profile, package and position passes the acceptance check again, as of the
   moment the log recorded it, with the version floor it had then (a record altered after it was
-  accepted: signatures, rollback order, expiry).
+  accepted: signatures, rollback order, expiry);
+* every indexed column of a record (``roots.threshold``/``expires``, ``profiles.effective_from``
+  /``expires``, ``packages.name``/``version``/``publisher``, ``positions.state``/``package``,
+  each ``root_version``) equals what the signed document and the log say: queries select by
+  these columns, so a column changed by hand must not pass.
 
 Problems are collected, not stopped at, so one run shows the extent of the damage.
 """
@@ -26,16 +33,22 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, func, select
 
-from cybernorms.log.checkpoint import open_checkpoint
+from cybernorms.log.checkpoint import Checkpoint, open_checkpoint
 from cybernorms.log.hashing import leaf_hash
-from cybernorms.log.note import NoteError
+from cybernorms.log.note import NoteError, NoteVerifier
 from cybernorms.log.tree import MemoryTree
 from cybernorms.store import logdb
 from cybernorms.store.checks import check_package, check_position, check_profile
 from cybernorms.store.entries import Entry, parse_timestamp
 from cybernorms.store.errors import LogIntegrityError
 from cybernorms.store.logkey import load_verifier
-from cybernorms.store.records import root_chain
+from cybernorms.store.records import (
+    StoredRoot,
+    package_columns_differ,
+    profile_columns_differ,
+    root_chain,
+    root_in_force_at,
+)
 from cybernorms.store.schema import (
     RECORD_TABLES,
     CheckpointRow,
@@ -48,6 +61,7 @@ from cybernorms.store.schema import (
 )
 from cybernorms.trust.envelope import Envelope
 from cybernorms.trust.errors import TrustError
+from cybernorms.trust.root import Root
 
 _CHUNK = 10_000
 MAX_REPORTED = 50
@@ -60,6 +74,7 @@ class AuditReport:
     size: int = 0
     root_hash: bytes = b""
     checkpoints: int = 0
+    journalled: int | None = None  # checkpoints checked from the journal (None: no journal)
     records: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -74,8 +89,9 @@ class AuditReport:
             self.problems.append("... (further problems not listed)")
 
 
-def audit(conn: Connection) -> AuditReport:
-    """Run every check in the module docstring inside one read transaction (``conn``)."""
+def audit(conn: Connection, journal: list[tuple[int, str]] | None = None) -> AuditReport:
+    """Run every check in the module docstring inside one read transaction (``conn``);
+    ``journal``: (size, note) of the checkpoints journalled beside the log key, if readable."""
     report = AuditReport()
     head = logdb.read_head(conn)
     tree = _entries(conn, head.size, report)
@@ -83,6 +99,8 @@ def audit(conn: Connection) -> AuditReport:
     report.root_hash = tree.root()
     _nodes(conn, tree, report)
     _checkpoints(conn, tree, head.origin, report)
+    if journal is not None:
+        _journal(conn, tree, head.origin, journal, report)
     _records_match_entries(conn, report)
     _replay(conn, report)
     return report
@@ -178,23 +196,59 @@ def _checkpoints(conn: Connection, tree: MemoryTree, origin: str, report: AuditR
         )
     ):
         report.checkpoints += 1
-        try:
-            checkpoint, _ = open_checkpoint(note, [verifier], origin=origin)
-        except NoteError as exc:
-            report.add(f"checkpoint at size {size}: not validly signed by the log ({exc})")
+        what = f"checkpoint at size {size}"
+        checkpoint = _check_signed_checkpoint(note, verifier, origin, tree, what, report)
+        if checkpoint is not None and (
+            checkpoint.size != size or checkpoint.root_hash != bytes(root_hash)
+        ):
+            report.add(f"{what}: stored columns differ from the signed note")
+
+
+def _check_signed_checkpoint(
+    note: str,
+    verifier: NoteVerifier,
+    origin: str,
+    tree: MemoryTree,
+    what: str,
+    report: AuditReport,
+) -> Checkpoint | None:
+    """One signed checkpoint against the recomputed tree; the checkpoint if it opened."""
+    try:
+        checkpoint, _ = open_checkpoint(note, [verifier], origin=origin)
+    except NoteError as exc:
+        report.add(f"{what}: not validly signed by the log ({exc})")
+        return None
+    if checkpoint.size > tree.size:
+        report.add(
+            f"{what}: it saw {checkpoint.size} entries, the log now has {tree.size}: "
+            f"the log was truncated"
+        )
+    elif not hmac.compare_digest(tree.root(checkpoint.size), checkpoint.root_hash):
+        report.add(
+            f"{what}: its root differs from the root recomputed from the entries "
+            f"(entries were altered or the log rewritten)"
+        )
+    return checkpoint
+
+
+def _journal(
+    conn: Connection,
+    tree: MemoryTree,
+    origin: str,
+    journal: list[tuple[int, str]],
+    report: AuditReport,
+) -> None:
+    verifier = load_verifier(conn)
+    report.journalled = 0
+    for size, note in journal:
+        report.journalled += 1
+        if size < 0:
+            report.add(f"checkpoint journal: unreadable line {note!r}")
             continue
-        if checkpoint.size != size or checkpoint.root_hash != bytes(root_hash):
-            report.add(f"checkpoint at size {size}: stored columns differ from the signed note")
-        if checkpoint.size > tree.size:
-            report.add(
-                f"checkpoint at size {checkpoint.size} is beyond the log's {tree.size} entries: "
-                f"the log was truncated"
-            )
-        elif not hmac.compare_digest(tree.root(checkpoint.size), checkpoint.root_hash):
-            report.add(
-                f"checkpoint at size {checkpoint.size}: its root differs from the root "
-                f"recomputed from the entries (entries were altered or the log rewritten)"
-            )
+        what = f"journalled checkpoint at size {size}"
+        checkpoint = _check_signed_checkpoint(note, verifier, origin, tree, what, report)
+        if checkpoint is not None and checkpoint.size != size:
+            report.add(f"{what}: the signed note is of size {checkpoint.size}")
 
 
 def _records_match_entries(conn: Connection, report: AuditReport) -> None:
@@ -224,46 +278,141 @@ def _replay(conn: Connection, report: AuditReport) -> None:
     states = set(conn.execute(select(RootRow.state).distinct()).scalars())
     for state in sorted(states):
         try:
-            chain = {r.root.version: r.root for r in root_chain(conn, state)}
+            stored_chain = root_chain(conn, state)
         except LogIntegrityError as exc:
             report.add(str(exc))
             continue
-        floor = 0
-        for version, data, root_version, logged_at in conn.execute(
-            select(
-                ProfileRow.version, ProfileRow.envelope, ProfileRow.root_version, LogEntry.logged_at
+        chain = {r.root.version: r.root for r in stored_chain}
+        _replay_profiles(conn, state, chain, stored_chain, report)
+        _replay_packages_and_positions(conn, state, chain, stored_chain, report)
+    for table, label in ((ProfileRow, "profile"), (PositionRow, "position")):
+        for (state,) in conn.execute(select(table.state).distinct()):
+            if state not in states:
+                report.add(f"{label} records of {state}, which has no root of trust")
+    for (publisher,) in conn.execute(select(PackageRow.publisher).distinct()):
+        if publisher not in states:
+            report.add(f"package records of {publisher}, which has no root of trust")
+
+
+def _root_version_problem(
+    stored_chain: list[StoredRoot], root_version: int, log_index: int, what: str, column: str
+) -> str | None:
+    in_force = root_in_force_at(stored_chain, log_index)
+    if in_force is None or in_force.root.version != root_version:
+        shown = "none" if in_force is None else f"v{in_force.root.version}"
+        return (
+            f"{what}: column {column}.root_version says v{root_version}, the root in force "
+            f"when it was logged is {shown}"
+        )
+    return None
+
+
+def _replay_profiles(
+    conn: Connection,
+    state: str,
+    chain: dict[int, Root],
+    stored_chain: list[StoredRoot],
+    report: AuditReport,
+) -> None:
+    floor = 0
+    for row in conn.execute(
+        select(
+            ProfileRow.version,
+            ProfileRow.envelope,
+            ProfileRow.root_version,
+            ProfileRow.effective_from,
+            ProfileRow.expires,
+            ProfileRow.log_index,
+            LogEntry.logged_at,
+        )
+        .join(LogEntry, LogEntry.idx == ProfileRow.log_index)
+        .where(ProfileRow.state == state)
+        .order_by(ProfileRow.log_index)
+    ):
+        what = f"{state} profile v{row.version}"
+        problem = _root_version_problem(
+            stored_chain, row.root_version, row.log_index, what, "profiles"
+        )
+        if problem:
+            report.add(problem)
+        try:
+            profile = check_profile(
+                Envelope.from_json(bytes(row.envelope)),
+                chain[row.root_version],
+                floor,
+                parse_timestamp(row.logged_at),
             )
-            .join(LogEntry, LogEntry.idx == ProfileRow.log_index)
-            .where(ProfileRow.state == state)
-            .order_by(ProfileRow.log_index)
-        ):
-            what = f"{state} profile v{version}"
-            try:
-                profile = check_profile(
-                    Envelope.from_json(bytes(data)),
-                    chain[root_version],
-                    floor,
-                    parse_timestamp(logged_at),
-                )
-            except (TrustError, KeyError) as exc:
-                report.add(f"{what}: fails its acceptance check on replay ({exc!r})")
-                continue
-            if profile.version != version:
-                report.add(f"{what}: the signed profile is version {profile.version}")
-            floor = profile.version
-        for table, label in ((PackageRow, "package"), (PositionRow, "position")):
-            owner = PackageRow.publisher if table is PackageRow else PositionRow.state
-            for digest, data, root_version, logged_at in conn.execute(
-                select(table.digest, table.envelope, table.root_version, LogEntry.logged_at)
-                .join(LogEntry, LogEntry.idx == table.log_index)
-                .where(owner == state)
-            ):
-                try:
-                    envelope = Envelope.from_json(bytes(data))
-                    moment = parse_timestamp(logged_at)
-                    if table is PackageRow:
-                        check_package(envelope, chain[root_version], moment)
-                    else:
-                        check_position(envelope, chain[root_version], moment)
-                except (TrustError, KeyError) as exc:
-                    report.add(f"{label} {digest[:12]} of {state}: fails on replay ({exc!r})")
+        except (TrustError, KeyError) as exc:
+            report.add(f"{what}: fails its acceptance check on replay ({exc!r})")
+            continue
+        differ = profile_columns_differ(
+            profile, state, row.version, row.effective_from, row.expires
+        )
+        if differ:
+            report.add(f"{what}: column(s) {', '.join(differ)} differ from the signed profile")
+        floor = profile.version
+
+
+def _replay_packages_and_positions(
+    conn: Connection,
+    state: str,
+    chain: dict[int, Root],
+    stored_chain: list[StoredRoot],
+    report: AuditReport,
+) -> None:
+    for row in conn.execute(
+        select(
+            PackageRow.digest,
+            PackageRow.envelope,
+            PackageRow.root_version,
+            PackageRow.name,
+            PackageRow.version,
+            PackageRow.log_index,
+            LogEntry.logged_at,
+        )
+        .join(LogEntry, LogEntry.idx == PackageRow.log_index)
+        .where(PackageRow.publisher == state)
+    ):
+        what = f"package {row.digest[:12]} of {state}"
+        problem = _root_version_problem(
+            stored_chain, row.root_version, row.log_index, what, "packages"
+        )
+        if problem:
+            report.add(problem)
+        try:
+            envelope = Envelope.from_json(bytes(row.envelope))
+            info = check_package(envelope, chain[row.root_version], parse_timestamp(row.logged_at))
+        except (TrustError, KeyError) as exc:
+            report.add(f"{what}: fails on replay ({exc!r})")
+            continue
+        differ = package_columns_differ(info, row.name, row.version)
+        if differ:
+            report.add(f"{what}: column(s) {', '.join(differ)} differ from the signed package")
+    for pos in conn.execute(
+        select(
+            PositionRow.digest,
+            PositionRow.envelope,
+            PositionRow.root_version,
+            PositionRow.package,
+            PositionRow.log_index,
+            LogEntry.logged_at,
+        )
+        .join(LogEntry, LogEntry.idx == PositionRow.log_index)
+        .where(PositionRow.state == state)
+    ):
+        what = f"position {pos.digest[:12]} of {state}"
+        problem = _root_version_problem(
+            stored_chain, pos.root_version, pos.log_index, what, "positions"
+        )
+        if problem:
+            report.add(problem)
+        try:
+            envelope = Envelope.from_json(bytes(pos.envelope))
+            position = check_position(
+                envelope, chain[pos.root_version], parse_timestamp(pos.logged_at)
+            )
+        except (TrustError, KeyError) as exc:
+            report.add(f"{what}: fails on replay ({exc!r})")
+            continue
+        if position.package != pos.package:
+            report.add(f"{what}: column positions.package differs from the signed position")

@@ -113,6 +113,11 @@ def profile_from_document(document: Mapping[str, Any]) -> Profile:
 def check_package(envelope: Envelope, root: Root, now: datetime) -> PackageInfo:
     """A package signed by the threshold of its publisher's root; needs ``package``, ``version``."""
     require_threshold(envelope, root, PACKAGE_PAYLOAD_TYPE, now)
+    return package_info(envelope)
+
+
+def package_info(envelope: Envelope) -> PackageInfo:
+    """Name and version of a package, read from its signed payload (no signature check)."""
     document = envelope.document()
     name, version = document.get("package"), document.get("version")
     if not isinstance(name, str) or not name:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -59,6 +60,16 @@ def resolve_url(url: str | None) -> str:
             f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL"
         )
     return chosen
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The database file of a SQLite URL (``None``: not SQLite, or in memory)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    if parsed.database.startswith("file:"):
+        return None  # URI filenames: SQLite decides; nothing is created by us
+    return Path(parsed.database)
 
 
 def is_sqlite(engine: Engine) -> bool:

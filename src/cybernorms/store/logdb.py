@@ -97,7 +97,7 @@ class DbNodeReader:
         term = f"(level = {self._mark} AND idx = {self._mark})"
         for start in range(0, len(unique), _MAX_KEYS_PER_QUERY):
             chunk = unique[start : start + _MAX_KEYS_PER_QUERY]
-            sql = f"SELECT level, idx, hash FROM {TreeNode.__tablename__} WHERE " + " OR ".join(
+            sql = f"SELECT level, idx, hash FROM {TreeNode.__tablename__} WHERE " + " OR ".join(  # noqa: S608 - only the table name and parameter marks are pasted; values are bound
                 [term] * len(chunk)
             )
             params = tuple(int(x) for key in chunk for x in key)

@@ -39,8 +39,12 @@ def current_revision(conn: Connection) -> str | None:
     return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(conn: Connection) -> None:
-    """Bring the schema to the newest revision inside the caller's transaction."""
+def upgrade(conn: Connection, log_key_file: Path | None = None) -> None:
+    """Bring the schema to the newest revision inside the caller's transaction.
+
+    ``log_key_file``: where revision r0002 writes an older registry's log key when it moves
+    it out of the database (``cybernorms.store.logkey``)."""
     config = _config()
     config.attributes["connection"] = conn
+    config.attributes["log_key_file"] = log_key_file
     command.upgrade(config, "head")

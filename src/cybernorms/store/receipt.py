@@ -47,6 +47,7 @@ from cybernorms.trust.envelope import (
 )
 from cybernorms.trust.errors import MalformedDocument, TrustError, WrongState
 from cybernorms.trust.root import Root
+from cybernorms.trust.strict_json import load_json
 
 RECEIPT_TYPE = "cybernorms.receipt/1"
 TLOG_PROOF_HEADER = "c2sp.org/tlog-proof@v1"
@@ -88,7 +89,9 @@ class TlogProof:
         if not rest or not rest[0].startswith("index "):
             raise ReceiptError("tlog-proof: missing 'index N' line")
         number = rest[0].removeprefix("index ")
-        if not number.isdigit() or (number != "0" and number.startswith("0")):
+        if not (number.isascii() and number.isdigit()) or (
+            number != "0" and number.startswith("0")
+        ):
             raise ReceiptError(f"tlog-proof: bad index {number!r}")
         try:
             hashes = [decode_base64(line) for line in rest[1:]]
@@ -143,12 +146,16 @@ class Receipt:
 
     @classmethod
     def loads(cls, text: str | bytes) -> Receipt:
+        """Parse a receipt strictly: JSON without duplicate keys, floats or excessive depth
+        (``trust.strict_json``), no field beyond those ``to_json`` writes, integers as integers.
+        Every refusal is a ``ReceiptError`` naming the field."""
         try:
-            data = json.loads(text)
-        except (ValueError, RecursionError) as exc:  # RecursionError: nesting too deep
-            raise ReceiptError(f"receipt is not JSON ({exc})") from exc
+            data = load_json(text, "receipt")
+        except CybernormsError as exc:
+            raise ReceiptError(str(exc)) from exc
         if not isinstance(data, Mapping) or data.get("type") != RECEIPT_TYPE:
             raise ReceiptError(f"not a receipt: 'type' must be {RECEIPT_TYPE!r}")
+        _only(data, _RECEIPT_FIELDS, "receipt")
         try:
             roots = [_logged_root(item, i) for i, item in enumerate(_list(data, "roots"))]
             return cls(
@@ -161,6 +168,19 @@ class Receipt:
             raise ReceiptError(f"receipt: {exc}") from exc
 
 
+_RECEIPT_FIELDS = frozenset({"type", "document", "entry", "tlog_proof", "roots"})
+_ROOT_FIELDS = frozenset({"envelope", "entry", "index", "inclusion"})
+
+
+def _only(data: Mapping[str, Any], allowed: frozenset[str], where: str) -> None:
+    extra = sorted(set(data) - allowed)
+    if extra:
+        raise ReceiptError(f"{where}: unknown field(s) {extra}")
+    missing = sorted(allowed - set(data))
+    if missing:
+        raise ReceiptError(f"{where}: missing field(s) {missing}")
+
+
 def _field(data: Mapping[str, Any], name: str, kind: type) -> Any:
     value = data.get(name)
     if not isinstance(value, kind):
@@ -170,19 +190,20 @@ def _field(data: Mapping[str, Any], name: str, kind: type) -> Any:
 
 def _list(data: Mapping[str, Any], name: str) -> list[Any]:
     value = _field(data, name, list)
-    assert isinstance(value, list)
+    assert isinstance(value, list)  # noqa: S101 - invariant that narrows a type, never input checking
     return value
 
 
 def _logged_root(item: object, i: int) -> LoggedRoot:
     if not isinstance(item, Mapping):
         raise ReceiptError(f"receipt.roots[{i}]: must be an object")
+    _only(item, _ROOT_FIELDS, f"receipt.roots[{i}]")
     index = item.get("index")
-    if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+    if type(index) is not int or index < 0:
         raise ReceiptError(f"receipt.roots[{i}].index: must be a non-negative integer")
     try:
         inclusion = [decode_base64(h) for h in _field(item, "inclusion", list)]
-    except ValueError as exc:
+    except (ValueError, TypeError) as exc:
         raise ReceiptError(f"receipt.roots[{i}].inclusion: {exc}") from exc
     return LoggedRoot(
         Envelope.from_json(_field(item, "envelope", Mapping)),

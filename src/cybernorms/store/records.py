@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, select
 
 from cybernorms.log.hashing import leaf_hash
 from cybernorms.model.profile import Profile
-from cybernorms.store.checks import PackageInfo, check_profile, check_root
-from cybernorms.store.entries import Entry, parse_timestamp, payload_digest
+from cybernorms.store.checks import PackageInfo, check_profile, check_root, package_info
+from cybernorms.store.entries import Entry, parse_timestamp, payload_digest, timestamp
 from cybernorms.store.errors import LogIntegrityError, NotFound
 from cybernorms.store.schema import (
     RECORD_TABLES,
@@ -109,7 +110,14 @@ def root_chain(conn: Connection, state: str) -> list[StoredRoot]:
     """Every recorded root of ``state``, oldest first, each re-verified against its
     predecessor as of the moment it was logged (``LogIntegrityError`` if any fails)."""
     rows = conn.execute(
-        select(RootRow.version, RootRow.digest, RootRow.envelope, RootRow.log_index)
+        select(
+            RootRow.version,
+            RootRow.digest,
+            RootRow.envelope,
+            RootRow.log_index,
+            RootRow.threshold,
+            RootRow.expires,
+        )
         .where(RootRow.state == state)
         .order_by(RootRow.version)
     ).all()
@@ -125,8 +133,18 @@ def root_chain(conn: Connection, state: str) -> list[StoredRoot]:
             root = check_root(envelope, trusted, parse_timestamp(logged_at))
         except TrustError as exc:
             raise LogIntegrityError(f"{what}: stored root fails its checks ({exc})") from exc
-        if root.version != row.version or root.state != state:
-            raise LogIntegrityError(f"{what}: stored columns do not match the signed root")
+        columns = {
+            "state": (state, root.state),
+            "version": (row.version, root.version),
+            "threshold": (row.threshold, root.threshold),
+            "expires": (row.expires, timestamp(root.expires)),
+        }
+        differ = [name for name, (stored, signed) in columns.items() if stored != signed]
+        if differ:
+            raise LogIntegrityError(
+                f"{what}: column(s) {', '.join(f'roots.{n}' for n in differ)} differ from the "
+                f"signed root"
+            )
         chain.append(StoredRoot(root, envelope, row.digest, row.log_index, logged_at))
         trusted = root
     return chain
@@ -221,27 +239,61 @@ class ProfileReader:
         logged_at = check_entry(
             self._conn, row.log_index, "profile", state, str(version), row.digest
         )
-        stored_root = self._roots(state).get(row.root_version)
+        roots = self._roots(state)
+        stored_root = roots.get(row.root_version)
         if stored_root is None:
             raise LogIntegrityError(f"{what}: its root v{row.root_version} is not recorded")
+        in_force = root_in_force_at(roots.values(), row.log_index)
+        if in_force is not stored_root:
+            raise LogIntegrityError(
+                f"{what}: column profiles.root_version says v{row.root_version}, but the root "
+                f"in force when it was logged is {_root_label(in_force)}"
+            )
         try:
             profile = check_profile(envelope, stored_root.root, None, parse_timestamp(logged_at))
         except TrustError as exc:
             raise LogIntegrityError(f"{what}: stored profile fails its checks ({exc})") from exc
-        if (profile.state, profile.version, profile.effective_from, profile.expires) != (
-            state,
-            version,
-            row.effective_from,
-            row.expires,
-        ):
-            raise LogIntegrityError(f"{what}: stored columns do not match the signed profile")
+        differ = profile_columns_differ(profile, state, version, row.effective_from, row.expires)
+        if differ:
+            raise LogIntegrityError(
+                f"{what}: column(s) {', '.join(differ)} differ from the signed profile"
+            )
         return StoredProfile(
             profile, envelope, row.digest, row.root_version, row.log_index, logged_at
         )
 
 
+def root_in_force_at(roots: Iterable[StoredRoot], log_index: int) -> StoredRoot | None:
+    """The newest root logged before entry ``log_index``: the one that accepted it."""
+    earlier = [r for r in roots if r.log_index < log_index]
+    return max(earlier, key=lambda r: r.log_index) if earlier else None
+
+
+def _root_label(root: StoredRoot | None) -> str:
+    return "none" if root is None else f"v{root.root.version}"
+
+
+def profile_columns_differ(
+    profile: Profile,
+    state: str,
+    version: int,
+    effective_from: dt.date,
+    expires: dt.date | None,
+) -> list[str]:
+    """The indexed ``profiles`` columns whose value is not the signed document's."""
+    columns = {
+        "state": (state, profile.state),
+        "version": (version, profile.version),
+        "effective_from": (effective_from, profile.effective_from),
+        "expires": (expires, profile.expires),
+    }
+    return [f"profiles.{n}" for n, (stored, signed) in columns.items() if stored != signed]
+
+
 def package_rows(conn: Connection, name: str | None = None) -> list[StoredPackage]:
-    """Stored packages (as recorded; their audit is ``verify_log``), by name and version."""
+    """Stored packages, by name and version. Name and version come from the signed document
+    (a ``packages`` column that differs from it is a ``LogIntegrityError``); the full audit of
+    signatures is ``verify_log``."""
     query = select(
         PackageRow.name,
         PackageRow.version,
@@ -252,22 +304,40 @@ def package_rows(conn: Connection, name: str | None = None) -> list[StoredPackag
         PackageRow.log_index,
         LogEntry.logged_at,
     ).join(LogEntry, LogEntry.idx == PackageRow.log_index)
-    if name is not None:
-        query = query.where(PackageRow.name == name)
     out: list[StoredPackage] = []
-    for row in conn.execute(query.order_by(PackageRow.name, PackageRow.log_index)):
-        out.append(
-            StoredPackage(
-                PackageInfo(row.name, row.version),
-                row.publisher,
-                row.root_version,
-                _envelope(row.envelope, f"package {row.name} {row.version}"),
-                row.digest,
-                row.log_index,
-                row.logged_at,
+    for row in conn.execute(query.order_by(PackageRow.log_index)):
+        what = f"package of log entry {row.log_index}"
+        envelope = _envelope(row.envelope, what)
+        if payload_digest(envelope.payload) != row.digest:
+            raise LogIntegrityError(f"{what}: stored envelope does not match its digest")
+        try:
+            info = package_info(envelope)
+        except TrustError as exc:
+            raise LogIntegrityError(f"{what}: stored package is unreadable ({exc})") from exc
+        differ = package_columns_differ(info, row.name, row.version)
+        if differ:
+            raise LogIntegrityError(
+                f"{what}: column(s) {', '.join(differ)} differ from the signed package"
             )
-        )
-    return out
+        if name is None or info.name == name:
+            out.append(
+                StoredPackage(
+                    info,
+                    row.publisher,
+                    row.root_version,
+                    envelope,
+                    row.digest,
+                    row.log_index,
+                    row.logged_at,
+                )
+            )
+    return sorted(out, key=lambda p: (p.info.name, p.log_index))
+
+
+def package_columns_differ(info: PackageInfo, name: str, version: str) -> list[str]:
+    """The indexed ``packages`` columns whose value is not the signed document's."""
+    columns = {"name": (name, info.name), "version": (version, info.version)}
+    return [f"packages.{n}" for n, (stored, signed) in columns.items() if stored != signed]
 
 
 # The root version that accepted each kind of non-root record.

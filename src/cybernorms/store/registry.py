@@ -13,11 +13,14 @@ moment a check is made; the moment of every accepted act is recorded in its log 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from types import TracebackType
 
 from sqlalchemy import Connection, Engine, insert, select
@@ -35,7 +38,13 @@ from cybernorms.store.checks import (
     check_root,
     claimed_field,
 )
-from cybernorms.store.engine import create_store_engine, read_transaction, write_transaction
+from cybernorms.store.engine import (
+    create_store_engine,
+    read_transaction,
+    resolve_url,
+    sqlite_file,
+    write_transaction,
+)
 from cybernorms.store.entries import Entry, payload_digest, timestamp
 from cybernorms.store.errors import (
     AlreadyPublished,
@@ -46,7 +55,16 @@ from cybernorms.store.errors import (
     StoreError,
 )
 from cybernorms.store.logdb import Head, StoredCheckpoint
-from cybernorms.store.logkey import create_log_key, load_signer, load_verifier, load_vkey
+from cybernorms.store.logkey import (
+    create_log_key,
+    journal_checkpoint,
+    journal_path,
+    key_path_for,
+    load_signer,
+    load_verifier,
+    load_vkey,
+    read_journal,
+)
 from cybernorms.store.migrate import current_revision, head_revision, upgrade
 from cybernorms.store.receipt import LoggedRoot, Receipt, TlogProof
 from cybernorms.store.records import StoredPackage, StoredProfile, StoredRoot
@@ -94,38 +112,67 @@ class Registry:
 
     Use ``Registry.init(url)`` once to create it (idempotent: it also upgrades the schema),
     ``Registry.open(url)`` afterwards; close it (or use ``with``) to release connections.
+
+    ``log_key_file``: the log's private key file (``cybernorms.store.logkey``: default beside
+    a SQLite file, or ``$CYBERNORMS_LOG_KEY_FILE``); only acts that sign a checkpoint read it.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, key_path: Path | None = None) -> None:
         self.engine = engine
+        self.key_path = key_path
 
     # -- lifecycle ---------------------------------------------------------------------------
 
     @classmethod
     def init(
-        cls, url: str | None = None, *, origin: str = DEFAULT_ORIGIN, now: datetime | None = None
+        cls,
+        url: str | None = None,
+        *,
+        origin: str = DEFAULT_ORIGIN,
+        now: datetime | None = None,
+        log_key_file: Path | str | None = None,
     ) -> Registry:
-        """Create (or upgrade) the schema; on first use create the log head and the log key."""
-        engine = create_store_engine(url)
+        """Create (or upgrade) the schema; on first use create the log head and the log key
+        (its private half in ``log_key_file``, see the class docstring).
+
+        A new SQLite file is created mode 0600 (the registry is not secret, but nothing in it
+        is for other local users to change or to read before publication). If anything fails,
+        a file this call created (database, key) is removed again."""
+        resolved = resolve_url(url)
+        key_path = key_path_for(resolved, log_key_file)
+        created_db = _create_private_file(sqlite_file(resolved))
+        created_key: Path | None = None
+        engine = create_store_engine(resolved)
         try:
             with write_transaction(engine) as conn:
-                upgrade(conn)
+                upgrade(conn, key_path)
                 exists = conn.execute(
                     select(LogHead.origin).where(LogHead.id == HEAD_ID)
                 ).scalar_one_or_none()
                 if exists is None:
                     conn.execute(insert(LogHead).values(id=HEAD_ID, origin=origin, size=0))
-                    create_log_key(conn, origin, timestamp(_now(now)))
+                    created_key = create_log_key(conn, origin, timestamp(_now(now)), key_path)
         except BaseException:
             engine.dispose()
+            if created_key is not None:
+                created_key.unlink(missing_ok=True)
+                journal_path(created_key).unlink(missing_ok=True)
+            if created_db is not None:
+                for suffix in ("", "-wal", "-shm", "-journal"):
+                    Path(f"{created_db}{suffix}").unlink(missing_ok=True)
             raise
-        return cls(engine)
+        return cls(engine, key_path)
 
     @classmethod
-    def open(cls, url: str | None = None) -> Registry:
+    def open(cls, url: str | None = None, *, log_key_file: Path | str | None = None) -> Registry:
         """Open an initialised registry; ``NotInitialised`` if there is none at ``url`` or its
-        schema is not the one this program expects."""
-        engine = create_store_engine(url)
+        schema is not the one this program expects. A SQLite file that does not exist is
+        refused without creating it."""
+        resolved = resolve_url(url)
+        database = sqlite_file(resolved)
+        if database is not None and not database.exists():
+            raise NotInitialised(f"no registry at {database}; run `cybernorms init` first")
+        engine = create_store_engine(resolved)
         try:
             with read_transaction(engine) as conn:
                 revision = current_revision(conn)
@@ -141,7 +188,7 @@ class Registry:
         except BaseException:
             engine.dispose()
             raise
-        return cls(engine)
+        return cls(engine, key_path_for(resolved, log_key_file))
 
     @property
     def display_url(self) -> str:
@@ -309,7 +356,22 @@ class Registry:
         with self._act() as (conn, head):
             if head.size == 0:
                 raise StoreError("the log is empty: there is nothing to checkpoint yet")
-            return logdb.add_checkpoint(conn, head, load_signer(conn), timestamp(moment))
+            existing = logdb.checkpoint_at(conn, head.size)
+            if existing is not None:
+                return existing
+            signer = load_signer(conn, self.key_path)
+            stored = logdb.add_checkpoint(conn, head, signer, timestamp(moment))
+            # Journalled before the commit: a journalled checkpoint whose row is lost still
+            # commits to the tree of a size already committed (logkey module docstring).
+            assert self.key_path is not None  # noqa: S101 - invariant that narrows a type, never input checking; load_signer refuses a registry without one
+            journal_checkpoint(self.key_path, stored.checkpoint.size, stored.note)
+            return stored
+
+    def require_signer(self) -> None:
+        """Refuse now (``LogKeyUnavailable``) if this registry cannot sign a checkpoint: for
+        callers that must know before an act commits that its receipt can be written."""
+        with read_transaction(self.engine) as conn:
+            load_signer(conn, self.key_path)
 
     @staticmethod
     def _refuse_known_package(conn: Connection, name: str, version: str, digest: str) -> None:
@@ -374,13 +436,22 @@ class Registry:
             return [reader.read(s, v) for s, v in records.profile_versions(conn, state)]
 
     def profiles_as_of(self, as_of: dt.date, state: str | None = None) -> dict[str, StoredProfile]:
-        """For each state (or just ``state``), the highest version in force on ``as_of``."""
+        """For each state (or just ``state``), the highest version in force on ``as_of``.
+
+        Decided on the verified, signed documents (``Profile.in_force``), never on the
+        indexed date columns: a date changed in the database cannot pick another version
+        (every version is read and re-checked; a state has few)."""
         with read_transaction(self.engine) as conn:
-            latest: dict[str, int] = {}
-            for s, v in records.profile_versions(conn, state, as_of=as_of):
-                latest[s] = v  # ordered by version: the last one wins
             reader = records.ProfileReader(conn)
-            return {s: reader.read(s, v) for s, v in latest.items()}
+            chosen: dict[str, StoredProfile] = {}
+            for s, v in records.profile_versions(conn, state):
+                stored = reader.read(s, v)
+                current = chosen.get(s)
+                if stored.profile.in_force(as_of) and (
+                    current is None or stored.profile.version > current.profile.version
+                ):
+                    chosen[s] = stored
+            return chosen
 
     def packages(self, name: str | None = None) -> list[StoredPackage]:
         with read_transaction(self.engine) as conn:
@@ -482,6 +553,30 @@ class Registry:
         return Receipt(record.envelope, record.entry.to_bytes(), proof, roots)
 
     def verify_log(self) -> AuditReport:
-        """Recompute the log from its entries and replay every decision (``store.audit``)."""
+        """Recompute the log from its entries and replay every decision (``store.audit``),
+        against every checkpoint the log signed: those in the database and those in the
+        journal beside its key (when this process can read it)."""
+        journal = read_journal(self.key_path)
         with read_transaction(self.engine) as conn:
-            return audit(conn)
+            return audit(conn, journal)
+
+
+def _create_private_file(path: Path | None) -> Path | None:
+    """Create ``path`` empty with mode 0600 if it does not exist; return it if created.
+
+    An existing file that others may read or write (a registry made before this rule) is
+    narrowed to 0600, with its WAL and shared-memory files."""
+    if path is None:
+        return None
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for existing in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            with contextlib.suppress(OSError):
+                if existing.stat().st_mode & 0o077:
+                    existing.chmod(0o600)
+        return None
+    except OSError as exc:
+        raise StoreError(f"cannot create the registry database {path}: {exc.strerror}") from exc
+    os.close(fd)
+    return path

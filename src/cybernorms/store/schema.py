@@ -71,14 +71,13 @@ class LogHead(Base):
 
 
 class LogKey(Base):
-    """The log's Ed25519 checkpoint key (see ``cybernorms.store.logkey`` for why it is here)."""
+    """The log's checkpoint verifier key; the private key is in a file (``store.logkey``)."""
 
     __tablename__ = "log_key"
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     name: Mapped[str] = mapped_column(String(200))
-    private_seed: Mapped[bytes] = mapped_column(LargeBinary)
     vkey: Mapped[str] = mapped_column(String(400))
     created_at: Mapped[str] = mapped_column(String(20))
 

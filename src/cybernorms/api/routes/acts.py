@@ -23,6 +23,13 @@ from cybernorms.api.answers import checkpoint_header, checkpoint_json, from_note
 from cybernorms.api.context import Context, context
 from cybernorms.api.problems import PROBLEM_MEDIA_TYPE, ProblemError
 from cybernorms.trust.encoding import encode_base64
+from cybernorms.trust.envelope import (
+    PACKAGE_PAYLOAD_TYPE,
+    POSITION_PAYLOAD_TYPE,
+    PROFILE_PAYLOAD_TYPE,
+    ROOT_PAYLOAD_TYPE,
+    Envelope,
+)
 
 router = APIRouter(tags=["acts"])
 Ctx = Annotated[Context, Depends(context)]
@@ -90,16 +97,10 @@ async def publish(
 def _publish(ctx: Context, body: bytes, publisher: str | None) -> dict[str, Any]:
     """Parse (strictly, off the event loop), publish, and prove under a signed checkpoint."""
     from cybernorms.log.hashing import leaf_hash
-    from cybernorms.trust.envelope import (
-        PACKAGE_PAYLOAD_TYPE,
-        POSITION_PAYLOAD_TYPE,
-        PROFILE_PAYLOAD_TYPE,
-        ROOT_PAYLOAD_TYPE,
-        Envelope,
-    )
 
     envelope = Envelope.from_json(body)
     registry = ctx.registry()
+    registry.require_signer()  # the answer needs a signed checkpoint: refuse before committing
     kind = envelope.payload_type
     if kind == ROOT_PAYLOAD_TYPE:
         published = registry.publish_root(envelope)
@@ -112,6 +113,7 @@ def _publish(ctx: Context, body: bytes, publisher: str | None) -> dict[str, Any]
             raise ProblemError(
                 422, "PublisherRequired", "a package names its publisher: ?publisher=ISO3"
             )
+        _validate_package(envelope)
         published = registry.publish_package(envelope, publisher.upper())
     else:
         raise ProblemError(
@@ -134,6 +136,29 @@ def _publish(ctx: Context, body: bytes, publisher: str | None) -> dict[str, Any]
         "tlog_proof": receipt.proof.text(),
         "receipt": receipt.to_json(),
     }
+
+
+def _validate_package(envelope: Envelope) -> None:
+    """Refuse a package ``cybernorms check`` would refuse, before anything is logged (issue 14
+    finding 2): the signed payload itself is compiled, its types checked and analysed by
+    ``service.publishing`` (the one validation every front end runs). It stands alone: a
+    package that ``requires`` others is refused here until the API validates against the
+    registry's packages; publish it with ``cybernorms package publish``."""
+    import tempfile
+    from pathlib import Path
+
+    from cybernorms.model.documents import DocumentError, Problem
+    from cybernorms.service.publishing import validate_package_for_publication
+
+    with tempfile.TemporaryDirectory(prefix="cybernorms-package-") as tmp:
+        path = Path(tmp) / "package.json"
+        path.write_bytes(envelope.payload)
+        try:
+            validate_package_for_publication(path)
+        except DocumentError as exc:
+            raise DocumentError(
+                [Problem(p.where.replace(str(path), "payload"), p.message) for p in exc.problems]
+            ) from None
 
 
 def _checkpoint_headers(answer: dict[str, Any]) -> dict[str, str]:

@@ -108,7 +108,7 @@ def _choose(levels: list[tuple[str | None, str | None]]) -> tuple[str | None, st
         count: Counter[str] = Counter()
         first: dict[str, int] = {}
         for i, (s, lv) in enumerate(named):
-            assert s is not None
+            assert s is not None  # noqa: S101 - invariant that narrows a type, never input checking
             rank[s] = max(rank.get(s, 0), vocab.LEVEL_RANK[lv])
             count[s] += 1
             first.setdefault(s, i)
