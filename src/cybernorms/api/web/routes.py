@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import threading
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
@@ -85,8 +85,7 @@ def _catalogue(request: Request, ctx: Context) -> Catalogue:
             with ctx.service_lock:  # the service's caches serve one caller at a time
                 found = catalogue.load(ctx.settings.rulebooks, ctx.settings.incidents)
             request.app.state.web_catalogue = found
-    assert isinstance(found, Catalogue)
-    return found
+    return cast(Catalogue, found)
 
 
 def _findings(request: Request, ctx: Context, cat: Catalogue) -> list[Any]:
@@ -101,8 +100,7 @@ def _findings(request: Request, ctx: Context, cat: Catalogue) -> list[Any]:
             with ctx.service_lock:
                 report = analysing.analyse(cat.books, incidents=[r.incident for r in cat.rows])
             found = request.app.state.web_findings = list(report.findings)
-    assert isinstance(found, list)
-    return found
+    return cast(list[Any], found)
 
 
 def _jobs(request: Request) -> jobs.Jobs:
@@ -110,8 +108,7 @@ def _jobs(request: Request) -> jobs.Jobs:
         found = getattr(request.app.state, "web_jobs", None)
         if found is None:
             found = request.app.state.web_jobs = jobs.Jobs()
-    assert isinstance(found, jobs.Jobs)
-    return found
+    return cast(jobs.Jobs, found)
 
 
 def page(name: str, status: int = 200, **values: Any) -> HTMLResponse:
