@@ -151,3 +151,24 @@ def test_an_eurepoc_csv_upload_explains_with_its_source_cells(client: TestClient
     assert links, "the upload's verdicts link to their explanations"
     explained = [client.get(html.unescape(link)).text for link in links[:40]]
     assert any("source cell: eurepoc" in e for e in explained)
+
+
+def test_state_page_shows_profile_versions_signers_and_log_entries(
+    tmp_path: Path, incidents_dir: Path
+) -> None:
+    from cybernorms.api.app import create_app
+    from cybernorms.api.settings import Settings
+    from cybernorms.api.web.screenshots import demo_registry
+
+    url = f"sqlite:///{tmp_path / 'registry.db'}"
+    demo_registry(url)  # EST: root v1 (two keys, threshold 2), profile versions 1 and 2
+    app = create_app(Settings(db_url=url, incidents=incidents_dir))
+    with TestClient(app) as client:
+        page = client.get("/web/states/EST").text
+    app.state.context.close()
+    registry_table = page.split('id="profiles"')[1].split("</table>")[0]
+    rows = re.findall(r"<tr><td>(\d)</td><td>([^<]*)</td>", registry_table)
+    assert rows == [("1", "2021-01-01 – 2024-06-01 (a later version)"), ("2", "2024-06-01 – open")]
+    assert page.count("root v1 key 1, root v1 key 2") == 2
+    assert 'href="/log/entries/1"' in page and 'href="/log/entries/2"' in page
+    assert page.count("<rect") == 2  # the timeline: one bar per version

@@ -319,11 +319,26 @@ def _registry_view(ctx: Context, state: str) -> dict[str, Any]:
         "refusal": "",
         "roots": roots,
         "profiles": [
-            (p, [key_names.get(s.keyid, s.keyid[:16]) for s in p.envelope.signatures])
+            (
+                p,
+                [key_names.get(s.keyid, s.keyid[:16]) for s in p.envelope.signatures],
+                _until(p.profile, [q.profile for q in history]),
+            )
             for p in history
         ],
         "timeline": _timeline([p.profile for p in history]),
     }
+
+
+def _until(profile: Any, versions: list[Any]) -> str:
+    """Until when a version is in force: its expiry, or the start of a later version."""
+    later = sorted(q.effective_from for q in versions if q.version > profile.version)
+    ends = [d for d in (profile.expires, *later[:1]) if d is not None]
+    if not ends:
+        return "open"
+    end = min(ends)
+    superseded = bool(later) and end == later[0]
+    return f"{end}" + (" (a later version)" if superseded else " (expires)")
 
 
 def _timeline(profiles: list[Any]) -> list[dict[str, Any]]:
