@@ -104,6 +104,7 @@ def test_cli_json_is_stable() -> None:
             str(DATA / "coded.csv"),
             "--rulebooks",
             str(RULEBOOKS),
+            "--no-shipped",
             "--position",
             "gbr",
             "--format",
@@ -142,19 +143,19 @@ def test_cli_json_is_stable() -> None:
 
 def test_cli_table_and_errors(tmp_path: Path) -> None:
     runner = CliRunner()
-    ok = runner.invoke(app, ["agreement", str(DATA / "coded.csv"), "--rulebooks", str(RULEBOOKS)])
+    ok = runner.invoke(app, ["agreement", str(DATA / "coded.csv"), "--rulebooks", str(RULEBOOKS), "--no-shipped"])
     assert ok.exit_code == 0, ok.stderr
     assert "Sovereignty" in ok.stdout and "il.countermeasures" in ok.stdout
     assert "4 incidents carry coder judgement" in ok.stderr
     absent = runner.invoke(
-        app, ["agreement", str(tmp_path / "x.csv"), "--rulebooks", str(RULEBOOKS)]
+        app, ["agreement", str(tmp_path / "x.csv"), "--rulebooks", str(RULEBOOKS), "--no-shipped"]
     )
     assert absent.exit_code == 1 and "no such file" in absent.stderr
     bad_pos = runner.invoke(
         app,
-        ["agreement", str(DATA / "coded.csv"), "--rulebooks", str(RULEBOOKS), "--position", "FRA"],
+        ["agreement", str(DATA / "coded.csv"), "--rulebooks", str(RULEBOOKS), "--no-shipped", "--position", "FRA"],
     )
     assert bad_pos.exit_code == 1 and "no position of 'FRA'" in bad_pos.stderr
     lang = Path(__file__).resolve().parents[1] / "data" / "lang"
-    no_rules = runner.invoke(app, ["agreement", str(DATA / "coded.csv"), "--rulebooks", str(lang)])
+    no_rules = runner.invoke(app, ["agreement", str(DATA / "coded.csv"), "--rulebooks", str(lang), "--no-shipped"])
     assert no_rules.exit_code == 1 and "il.sovereignty" in no_rules.stderr

@@ -113,7 +113,9 @@ def test_free_profiles_witness_brings_its_profiles(planted: Rulebooks) -> None:
 def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
     """The shipped rulebooks have no error; every warning and info is intended:
     GBR reads sovereignty as no standalone rule and due diligence as unsettled law (its
-    overrides make both rules dead under its lens, deliberately); the posture norms of the
+    overrides make both rules dead under its lens, deliberately), and CAN, ISR and NZL read
+    due diligence as a voluntary norm, not binding law (dead under their lenses, likewise);
+    the posture norms of the
     2015 GGE report judge practice, not incidents; positions differ from the restatement."""
     report = analyze(shipped.packages, shipped.positions, shipped.profiles)
     assert not report.has_errors
@@ -134,6 +136,9 @@ def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
         ("il-core@1.0.0 + position:GBR", ("il.sovereignty",)),
         ("il-core@1.0.0 + position:GBR", ("il.countermeasures",)),
         ("il-core@1.0.0 + position:GBR", ("il.due_diligence",)),
+        ("il-core@1.0.0 + position:ISR", ("il.due_diligence",)),
+        ("il-core@1.0.0 + position:NZL", ("il.due_diligence",)),
+        ("il-core@1.0.0 + position:CAN", ("il.due_diligence",)),
     }
     for f in report.findings:
         if f.witness is not None:
@@ -209,7 +214,7 @@ def test_cli_analyze_shipped_exits_0_and_prints_table() -> None:
 
 def test_cli_analyze_planted_exits_1_with_json() -> None:
     result = runner.invoke(
-        app, ["analyze", "--rulebooks", str(DATA / "planted"), "--format", "json"]
+        app, ["analyze", "--rulebooks", str(DATA / "planted"), "--no-shipped", "--format", "json"]
     )
     assert result.exit_code == 1
     data = json.loads(result.stdout)
@@ -244,6 +249,7 @@ def test_cli_profile_override_changes_the_analysis(tmp_path: Path) -> None:
             "analyze",
             "--rulebooks",
             str(DATA / "planted"),
+            "--no-shipped",
             "--profile",
             f"EST={profile}",
             "--format",

@@ -44,7 +44,7 @@ def run_main(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, 
 
 
 def evaluate_args(incidents: Path) -> list[str]:
-    return ["evaluate", str(incidents), "--rulebooks", str(LANG), "-f", "summary"]
+    return ["evaluate", str(incidents), "--rulebooks", str(LANG), "--no-shipped", "-f", "summary"]
 
 
 def test_a_refusal_names_its_reason(
@@ -134,7 +134,13 @@ def test_an_unreadable_input_is_refused_not_a_bug(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, state_home: Path
 ) -> None:
     code, _, err = run_main(
-        capsys, "analyze", "--rulebooks", str(LANG), "--profile", f"EST={tmp_path / 'no.yaml'}"
+        capsys,
+        "analyze",
+        "--rulebooks",
+        str(LANG),
+        "--no-shipped",
+        "--profile",
+        f"EST={tmp_path / 'no.yaml'}",
     )
     assert code == 1 and err.startswith(f"error: {tmp_path / 'no.yaml'}") and "Traceback" not in err
 

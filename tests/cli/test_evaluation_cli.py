@@ -41,6 +41,7 @@ def test_evaluate_json_follows_the_contract(tmp_path: Path) -> None:
         str(write(tmp_path, "i.yaml", GOOD)),
         "--rulebooks",
         str(LANG),
+        "--no-shipped",
         "--format",
         "json",
     )
@@ -57,6 +58,9 @@ def test_evaluate_json_follows_the_contract(tmp_path: Path) -> None:
         "missing",
         "profiles",
         "trace",
+        "name",
+        "start_date",
+        "victims",
     ]
     assert first | {"trace": None} == {
         "incident": "t1",
@@ -68,6 +72,9 @@ def test_evaluate_json_follows_the_contract(tmp_path: Path) -> None:
         "missing": [],
         "profiles": ["UKR@default"],
         "trace": None,
+        "name": None,
+        "start_date": None,
+        "victims": ["UKR"],
     }
     unknown = next(v for v in verdicts if v["incident"] == "t2" and v["rule"] == "lang.ci")
     assert unknown["subject"] is None and unknown["outcome"] == "undetermined"
@@ -86,6 +93,7 @@ def test_evaluate_jsonl_one_object_per_line(tmp_path: Path) -> None:
         ),
         "--rulebooks",
         str(LANG),
+        "--no-shipped",
         "-f",
         "jsonl",
         "--no-trace",
@@ -95,6 +103,7 @@ def test_evaluate_jsonl_one_object_per_line(tmp_path: Path) -> None:
     assert lines and all(
         set(v)
         == {"incident", "package", "rule", "subject", "basis", "outcome", "missing", "profiles"}
+        | {"name", "start_date", "victims"}
         for v in lines
     )
 
@@ -105,6 +114,7 @@ def test_position_verdicts_are_labelled(tmp_path: Path) -> None:
         str(write(tmp_path, "i.yaml", GOOD)),
         "--rulebooks",
         str(LANG),
+        "--no-shipped",
         "--position",
         "EST",
         "-f",
@@ -122,6 +132,7 @@ def test_explain_prints_the_reasoning(tmp_path: Path) -> None:
         str(write(tmp_path, "i.yaml", GOOD)),
         "--rulebooks",
         str(LANG),
+        "--no-shipped",
         "--incident",
         "t2",
         "--rule",
@@ -170,6 +181,7 @@ def test_bad_incident_files_are_refused(
         str(write(tmp_path, name, text)),
         "--rulebooks",
         str(LANG),
+        "--no-shipped",
         "-f",
         "json",
     )
@@ -186,6 +198,7 @@ def test_missing_input_and_unknown_options(tmp_path: Path) -> None:
         str(write(tmp_path, "i.yaml", GOOD)),
         "--rulebooks",
         str(LANG),
+        "--no-shipped",
         "--position",
         "ZZZ",
     )
@@ -195,6 +208,7 @@ def test_missing_input_and_unknown_options(tmp_path: Path) -> None:
         str(write(tmp_path, "i.yaml", GOOD)),
         "--rulebooks",
         str(LANG),
+        "--no-shipped",
         "--as-of",
         "yesterday",
     )

@@ -41,16 +41,26 @@ def _run(*args: str) -> str:
 
 @pytest.mark.parametrize("fmt", ["table", "markdown"])
 def test_verdict_outputs_show_the_id_escaped(hostile_file: Path, fmt: str) -> None:
-    out = _run("evaluate", str(hostile_file), "--rulebooks", str(LANG), "-f", fmt)
+    out = _run("evaluate", str(hostile_file), "--rulebooks", str(LANG), "--no-shipped", "-f", fmt)
     assert not any(c in out for c in RAW)
     assert SHOWN in out
 
 
 def test_summary_and_explain_show_data_escaped(hostile_file: Path) -> None:
-    summary = _run("evaluate", str(hostile_file), "--rulebooks", str(LANG), "-f", "summary")
+    summary = _run(
+        "evaluate", str(hostile_file), "--rulebooks", str(LANG), "--no-shipped", "-f", "summary"
+    )
     assert not any(c in summary for c in RAW) and "lang.ci" in summary
     tree = _run(
-        "explain", str(hostile_file), "--rulebooks", str(LANG), "-i", HOSTILE, "-r", "lang.ci"
+        "explain",
+        str(hostile_file),
+        "--rulebooks",
+        str(LANG),
+        "--no-shipped",
+        "-i",
+        HOSTILE,
+        "-r",
+        "lang.ci",
     )
     assert not any(c in tree for c in RAW)
     assert f"incident {SHOWN}, subject RUS: violation" in tree
@@ -58,13 +68,26 @@ def test_summary_and_explain_show_data_escaped(hostile_file: Path) -> None:
 
 def test_json_keeps_the_data_exact(hostile_file: Path) -> None:
     """Machine formats escape by their own rules: the id survives a round trip."""
-    out = _run("evaluate", str(hostile_file), "--rulebooks", str(LANG), "-f", "json")
+    out = _run(
+        "evaluate", str(hostile_file), "--rulebooks", str(LANG), "--no-shipped", "-f", "json"
+    )
     assert {v["incident"] for v in json.loads(out)} == {HOSTILE}
 
 
 def test_refusals_show_the_data_escaped(hostile_file: Path) -> None:
     result = CliRunner().invoke(
-        app, ["explain", str(hostile_file), "--rulebooks", str(LANG), "-i", "a\x1b[2Jb", "-r", "x"]
+        app,
+        [
+            "explain",
+            str(hostile_file),
+            "--rulebooks",
+            str(LANG),
+            "--no-shipped",
+            "-i",
+            "a\x1b[2Jb",
+            "-r",
+            "x",
+        ],
     )
     assert result.exit_code == 1
     assert "refused (UnknownName): no incident 'a\\x1b[2Jb'" in result.stderr

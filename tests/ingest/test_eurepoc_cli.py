@@ -27,6 +27,7 @@ def test_evaluate_eurepoc_jsonl() -> None:
             "jsonl",
             "--rulebooks",
             str(RULEBOOKS),
+            "--no-shipped",
         ],
     )
     assert result.exit_code == 0, result.stderr
@@ -56,6 +57,7 @@ def test_evaluate_auto_detects_csv_and_reports_rejections() -> None:
             "--no-trace",
             "--rulebooks",
             str(RULEBOOKS),
+            "--no-shipped",
         ],
     )
     assert result.exit_code == 0
@@ -73,6 +75,7 @@ def test_evaluate_wrong_header_exits_1() -> None:
             "eurepoc",
             "--rulebooks",
             str(RULEBOOKS),
+            "--no-shipped",
         ],
     )
     assert result.exit_code == 1

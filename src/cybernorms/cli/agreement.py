@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import typer
 
+from cybernorms.cli import options
 from cybernorms.cli.arguments import parse_date
 from cybernorms.cli.console import cell, err, out, plain, progress_over
-from cybernorms.service.formats import DATE_RULE
+from cybernorms.cli.helpscreen import Command
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -102,28 +103,25 @@ def _import_json(result: Any) -> dict[str, Any]:
 def register(app: typer.Typer) -> None:
     """Add ``agreement`` to the root command."""
 
-    @app.command()
+    @app.command(cls=Command)
     def agreement(
-        csv_file: Path = typer.Argument(..., help="EuRepoC Global Database CSV."),
-        position: list[str] = typer.Option(
-            [], "--position", help="Also compare this state's position (ISO3); repeatable."
-        ),
-        rulebooks: Path | None = typer.Option(
-            None, "--rulebooks", help="Rulebook directory (default: shipped)."
-        ),
-        as_of: str | None = typer.Option(None, "--as-of", help=DATE_RULE),
+        csv_file: Path = typer.Argument(..., metavar="CSV", help="EuRepoC Global Database CSV."),
+        position: list[str] = options.positions("Also compare"),
+        rulebooks: list[Path] = options.rulebooks(),
+        no_shipped: bool = options.no_shipped(),
+        as_of: str | None = options.as_of(),
         output: AgreementFormat = typer.Option(
             AgreementFormat.table, "--format", "-f", help="table for people, json for scripts."
         ),
     ) -> None:
         """Compare engine verdicts with the EuRepoC coders' legal judgement (kappa, 2x2)."""
-        from cybernorms.service import loading
         from cybernorms.service.agreement import agreement as compare_with_coders
 
         date = parse_date(as_of)
-        states = [p.upper() for p in position]
+        composed = options.compose(rulebooks, no_shipped, position)
+        states = composed.positions
         found = compare_with_coders(
-            loading.rulebooks(rulebooks),
+            composed.books,
             csv_file,
             positions=states,
             as_of=date,

@@ -8,7 +8,6 @@ solver loads when a command runs, not when ``--help`` is asked for.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from enum import StrEnum
 from pathlib import Path
@@ -16,9 +15,11 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from cybernorms.cli.arguments import fail
+from cybernorms.cli import options
+from cybernorms.cli.arguments import parse_date, profile_files
 from cybernorms.cli.console import cell, out, plain
-from cybernorms.service.formats import DATE_RULE, InputFormat
+from cybernorms.cli.helpscreen import Command
+from cybernorms.service.formats import InputFormat
 
 if TYPE_CHECKING:
     from cybernorms.analysis.diff import DiffReport
@@ -31,18 +32,6 @@ class Format(StrEnum):
     table = "table"
     json = "json"
     markdown = "markdown"
-
-
-def _profile_files(specs: list[str]) -> dict[str, Path]:
-    """``ISO3=FILE`` options as a mapping."""
-    files: dict[str, Path] = {}
-    for spec in specs:
-        state, sep, file = spec.partition("=")
-        state = state.strip().upper()
-        if not sep or len(state) != 3 or not file:
-            fail(f"--profile {spec!r}: expected ISO3=FILE")
-        files[state] = Path(file)
-    return files
 
 
 def _message(f: Finding) -> str:
@@ -85,12 +74,41 @@ def _print_findings(findings: list[Finding], fmt: Format, title: str) -> None:
     console.print(table)
 
 
+def _print_departures(matrix: dict[str, dict[str, str]], fmt: Format) -> None:
+    """Readings x rules: where each position departs from its package, with the witness's
+    outcomes; a rule no reading departs on is left out."""
+    if not matrix:
+        return
+    from rich.table import Table
+
+    rules = sorted({rule for row in matrix.values() for rule in row})
+    if fmt is Format.markdown:
+        out().out("| reading | " + " | ".join(rules) + " |", highlight=False)
+        out().out("|---|" + "---|" * len(rules), highlight=False)
+        for reading, row in sorted(matrix.items()):
+            cells = [row.get(r, "") for r in rules]
+            out().out(plain(f"| {reading} | " + " | ".join(cells) + " |"), highlight=False)
+        return
+    table = Table(title="Departures from the package (readings x rules)", show_lines=True)
+    table.add_column("reading", no_wrap=True)
+    for rule in rules:
+        table.add_column(cell(rule), overflow="fold")
+    for reading, row in sorted(matrix.items()):
+        table.add_row(cell(reading), *(cell(row.get(r, "")) for r in rules))
+    out().print(table)
+
+
 def _print_report(report: Report, fmt: Format) -> None:
+    from cybernorms.service.analysing import departures
+
     if fmt is Format.json:
-        out().out(json.dumps(report.to_json(), indent=2, ensure_ascii=False), highlight=False)
+        doc = {**report.to_json(), "departures": departures(report)}
+        out().out(json.dumps(doc, indent=2, ensure_ascii=False), highlight=False)
         return
     findings = report.sorted()
     _print_findings(findings, fmt, "Findings")
+    out().out("", highlight=False)
+    _print_departures(departures(report), fmt)
     errors = sum(f.severity == "error" for f in findings)
     out().out(
         f"\n{len(findings)} findings ({errors} errors); {report.solver_calls} solver calls in "
@@ -126,27 +144,31 @@ def _print_diff(report: DiffReport, fmt: Format) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    @app.command()
+    @app.command(cls=Command)
     def analyze(
         targets: list[str] = typer.Argument(
-            None, help="Package ids and position states (ISO3) to analyse; all by default."
+            None,
+            metavar="[TARGET]...",
+            help="Package ids and position states (ISO3) to analyse; all by default.",
         ),
-        rulebooks: Path = typer.Option(
-            None, "--rulebooks", help="Rulebook directory (default: the shipped rulebooks)."
-        ),
-        profile: list[str] = typer.Option(
-            [], "--profile", help="ISO3=FILE: analyse with this state's profile from FILE."
-        ),
+        rulebooks: list[Path] = options.rulebooks(),
+        no_shipped: bool = options.no_shipped(),
+        profile: list[str] = options.profile_overrides(),
         free_profiles: bool = typer.Option(
             False, "--free-profiles", help="Let every state publish any parameters."
         ),
-        as_of: dt.datetime = typer.Option(None, "--as-of", formats=["%Y-%m-%d"], help=DATE_RULE),
-        bound: int = typer.Option(3, "--bound", min=1, max=8, help="Slots per list of facts."),
-        timeout_ms: int = typer.Option(10_000, "--timeout-ms", min=1, help="Budget per query."),
-        fmt: Format = typer.Option(Format.table, "--format", help="table, json or markdown."),
+        as_of: str | None = options.as_of(),
+        bound: int = typer.Option(
+            3, "--bound", metavar="1-8", min=1, max=8, help="Slots per list of facts."
+        ),
+        timeout_ms: int = typer.Option(
+            10_000, "--timeout-ms", metavar="MS", min=1, help="Budget per query."
+        ),
+        fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
         incidents: list[Path] = typer.Option(
             [],
             "--incidents",
+            metavar="FILE|DIR",
             help="Incident files or directories (JSON, YAML, EuRepoC CSV): count on how many "
             "of them each position departs from its package.",
         ),
@@ -158,14 +180,15 @@ def register(app: typer.Typer) -> None:
         from cybernorms.cli.evaluation import load_inputs
         from cybernorms.service import analysing, loading
 
-        books = loading.rulebooks(rulebooks)
-        profiles = loading.profiles_replacing(books.profiles, _profile_files(profile))
+        date = parse_date(as_of)
+        books = options.compose(rulebooks, no_shipped).books
+        profiles = loading.profiles_replacing(books.profiles, profile_files(profile))
         report = analysing.analyse(
             books,
             targets or [],
             profiles=profiles,
             free_profiles=free_profiles,
-            as_of=as_of.date() if as_of else None,
+            as_of=date,
             bound=bound,
             timeout_ms=timeout_ms,
             incidents=load_inputs(incidents, InputFormat.auto).incidents if incidents else (),
@@ -174,20 +197,26 @@ def register(app: typer.Typer) -> None:
         if report.has_errors:
             raise typer.Exit(1)
 
-    @app.command()
+    @app.command(cls=Command)
     def diff(
-        old: Path = typer.Argument(..., help="The old version: package.yaml or its directory."),
-        new: Path = typer.Argument(..., help="The new version: package.yaml or its directory."),
-        rulebooks: Path = typer.Option(
-            None, "--rulebooks", help="Where required packages and profiles are (default: shipped)."
+        old: Path = typer.Argument(
+            ..., metavar="OLD", help="The old version: package.yaml or its directory."
         ),
-        fmt: Format = typer.Option(Format.table, "--format", help="table, json or markdown."),
-        timeout_ms: int = typer.Option(10_000, "--timeout-ms", min=1, help="Budget per query."),
+        new: Path = typer.Argument(
+            ..., metavar="NEW", help="The new version: package.yaml or its directory."
+        ),
+        rulebooks: list[Path] = options.rulebooks(),
+        no_shipped: bool = options.no_shipped(),
+        fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
+        timeout_ms: int = typer.Option(
+            10_000, "--timeout-ms", metavar="MS", min=1, help="Budget per query."
+        ),
     ) -> None:
         """Per rule: is the new criterion equivalent, stricter, looser or incomparable?"""
-        from cybernorms.service import analysing, loading
+        from cybernorms.service import analysing
 
-        report = analysing.diff(loading.rulebooks(rulebooks), old, new, timeout_ms=timeout_ms)
+        books = options.compose(rulebooks, no_shipped).books
+        report = analysing.diff(books, old, new, timeout_ms=timeout_ms)
         _print_diff(report, fmt)
         if any(f.severity == "error" for r in report.rules for f in r.findings):
             raise typer.Exit(1)

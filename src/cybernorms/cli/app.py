@@ -23,7 +23,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from cybernorms import __version__
-from cybernorms.cli import agreement, analysis, evaluation
+from cybernorms.cli import agreement, analysis, catalog, compare, evaluation
 from cybernorms.cli.boundary import debug_requested, report_bug, report_os_error, report_refusal
 from cybernorms.errors import CybernormsError
 
@@ -93,7 +93,7 @@ app = typer.Typer(
     help="Rules of responsible state behaviour in cyberspace, as verifiable code.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
     cls=RootCommand,
 )
 
@@ -121,6 +121,8 @@ def _root(
 agreement.register(app)
 analysis.register(app)
 evaluation.register(app)
+catalog.register(app)
+compare.register(app)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

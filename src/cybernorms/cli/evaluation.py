@@ -8,24 +8,28 @@ command runs, not when ``--help`` is asked for.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 import typer
 
+from cybernorms.cli import options
 from cybernorms.cli.arguments import fail, parse_date
 from cybernorms.cli.console import cell, err, out, plain, progress_over
-from cybernorms.service.formats import DATE_RULE, Detail, InputFormat
+from cybernorms.cli.helpscreen import Command
+from cybernorms.cli.outputs import OutputFormat, chosen_format, file_target, text_target
+from cybernorms.service.formats import Detail, InputFormat
 
 if TYPE_CHECKING:
     from rich.tree import Tree
 
+    from cybernorms.model.facts import Incident
     from cybernorms.model.verdict import TraceNode, Verdict
+    from cybernorms.rules.catalog import Rulebooks
     from cybernorms.service.loading import IncidentSet
 
 # Outcome label -> rich style.
@@ -38,73 +42,84 @@ OUTCOME_STYLE = {
 OUTCOME_ORDER = ("violation", "undetermined", "no_violation", "not_applicable")
 
 
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
-    jsonl = "jsonl"
-    markdown = "markdown"
-    summary = "summary"
-
-
 def detail_for(output: OutputFormat, with_trace: bool) -> Detail:
     """What of each verdict the output shows: the engine computes no more (issue 7)."""
     if output is OutputFormat.summary:
         return Detail.outcome
     if output in (OutputFormat.table, OutputFormat.markdown):
         return Detail.missing
+    if output is OutputFormat.html:
+        return Detail.trace  # each verdict's reasoning, folded
+    if output in (OutputFormat.csv, OutputFormat.parquet, OutputFormat.stix):
+        return Detail.profiles
     return Detail.trace if with_trace else Detail.profiles
 
 
-def load_inputs(paths: Sequence[Path], fmt: InputFormat) -> IncidentSet:
-    """Incidents, with a warning on stderr for EuRepoC rows not imported."""
+def load_inputs(
+    paths: Sequence[Path],
+    fmt: InputFormat,
+    *,
+    keep_going: bool = False,
+    reference_data: Path | None = None,
+) -> IncidentSet:
+    """Incidents, with each import's report (EuRepoC CSV, STIX bundle) on stderr: what was
+    imported, what was rejected and why, which facts stay unknown."""
     from cybernorms.service.loading import load_incident_inputs
 
-    loaded = load_incident_inputs(paths, fmt)
+    loaded = load_incident_inputs(paths, fmt, keep_going=keep_going, reference_data=reference_data)
+    for report in loaded.reports:
+        err().out(plain(report, newlines=True), highlight=False)
     for skipped in loaded.skipped:
         err().print(
             f"[yellow]{len(skipped.rejected)} EuRepoC rows not imported[/yellow] "
-            f"({skipped.imported} imported); first reasons:"
+            f"({skipped.imported} imported) from {cell(skipped.path)}"
         )
-        for row in skipped.rejected[:5]:
-            err().out(f"  {plain(row)}", highlight=False)
     return loaded
+
+
+def report_failed(loaded: IncidentSet) -> None:
+    """With ``--keep-going``: the files that could not be read, then exit 1."""
+    if not loaded.failed:
+        return
+    err().print(f"[red]{len(loaded.failed)} problem(s)[/red] in files not evaluated:")
+    for problem in loaded.failed:
+        err().out(f"  {plain(problem)}", highlight=False)
+    raise typer.Exit(1)
 
 
 # -- output --------------------------------------------------------------------------------
 
-COLUMNS = ("incident", "package", "rule", "subject", "basis", "outcome", "missing")
 
-
-def _cells(v: Verdict) -> list[str]:
-    return [
-        v.incident,
-        v.package,
-        v.rule,
-        v.subject or "-",
-        v.basis,
-        v.outcome.label,
-        ", ".join(v.missing),
-    ]
-
-
-def print_table(verdicts: Iterable[Verdict]) -> None:
+def print_table(verdicts: Iterable[Verdict], titles: dict[str, str]) -> None:
+    """Verdicts as a table that fits the terminal: each incident named once (on its first
+    row), the rule with its title, cells wrapped rather than cut."""
     from rich.table import Table
 
-    table = Table(title="Verdicts", show_lines=False)
-    for col in COLUMNS:
-        table.add_column(col)
+    table = Table(title="Verdicts", show_lines=False, expand=False)
+    table.add_column("incident", overflow="fold", ratio=2)
+    table.add_column("rule", overflow="fold", ratio=3)
+    table.add_column("subject", no_wrap=True)
+    table.add_column("basis", overflow="fold", ratio=1)
+    table.add_column("outcome", no_wrap=True)
+    table.add_column("missing", overflow="fold", ratio=2)
+    previous = None
     for v in verdicts:
-        row = [cell(c) for c in _cells(v)]
-        row[5] = f"[{OUTCOME_STYLE[v.outcome.label]}]{row[5]}[/]"
-        table.add_row(*row)
+        shown = "" if v.incident == previous else cell(v.incident)
+        if previous is not None and v.incident != previous:
+            table.add_section()
+        previous = v.incident
+        title = titles.get(v.rule)
+        rule = cell(v.rule) + (f"\n[dim]{cell(title)}[/]" if title else "")
+        label = v.outcome.label
+        table.add_row(
+            shown,
+            rule,
+            cell(v.subject or "-"),
+            cell(v.basis),
+            f"[{OUTCOME_STYLE[label]}]{label}[/]",
+            cell(", ".join(v.missing)),
+        )
     out().print(table)
-
-
-def print_markdown(verdicts: Iterable[Verdict]) -> None:
-    print("| " + " | ".join(COLUMNS) + " |")
-    print("|" + "---|" * len(COLUMNS))
-    for v in verdicts:
-        print("| " + " | ".join(plain(c).replace("|", "\\|") for c in _cells(v)) + " |")
 
 
 def print_summary(verdicts: Iterable[Verdict], incidents: int, illustrative: bool) -> None:
@@ -186,15 +201,77 @@ def _short(value: object) -> str:
     return str(value)
 
 
-def _write_json(verdicts: Iterable[Verdict], with_trace: bool, lines: bool) -> None:
+def _write_json(records: Iterable[dict[str, object]], stream: TextIO, lines: bool) -> None:
     if lines:
-        for v in verdicts:
-            sys.stdout.write(json.dumps(v.to_json(with_trace=with_trace), ensure_ascii=False))
-            sys.stdout.write("\n")
+        for r in records:
+            stream.write(json.dumps(r, ensure_ascii=False))
+            stream.write("\n")
         return
-    rows = [v.to_json(with_trace=with_trace) for v in verdicts]
-    json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
-    sys.stdout.write("\n")
+    json.dump(list(records), stream, ensure_ascii=False, indent=1)
+    stream.write("\n")
+
+
+def rule_titles(books: Rulebooks) -> dict[str, str]:
+    """Rule id -> title, positions' added rules included."""
+    titles = {r.id: r.title for p in books.packages for r in p.rules}
+    for pos in books.positions:
+        for r in pos.added:
+            titles.setdefault(r.id, r.title)
+    return titles
+
+
+def write_verdicts(
+    fmt: OutputFormat,
+    verdicts: Iterable[Verdict],
+    incidents: Sequence[Incident],
+    *,
+    books: Rulebooks,
+    output: Path | None,
+    with_trace: bool,
+    as_of: dt.date | None,
+    note: str,
+) -> None:
+    """Write the verdicts in ``fmt`` to standard output or ``output``."""
+    from cybernorms.service.selecting import record
+
+    by_id = {i.id: i for i in incidents}
+    records = (record(v, by_id.get(v.incident), with_trace=with_trace) for v in verdicts)
+    titles = rule_titles(books)
+    if fmt is OutputFormat.parquet:
+        from cybernorms.report.columnar import write_parquet
+
+        assert output is not None  # noqa: S101 - invariant that narrows a type; outputs.chosen_format refuses parquet without a file
+        with file_target(output) as temp:
+            write_parquet(records, temp)
+        return
+    with text_target(output) as stream:
+        if fmt in (OutputFormat.json, OutputFormat.jsonl):
+            _write_json(records, stream, lines=fmt is OutputFormat.jsonl)
+        elif fmt is OutputFormat.csv:
+            from cybernorms.report.tables import write_csv
+
+            write_csv(records, stream)
+        elif fmt is OutputFormat.markdown:
+            from cybernorms.report.tables import write_markdown
+
+            write_markdown(records, stream, titles, clean=plain)
+        elif fmt is OutputFormat.html:
+            from cybernorms.report.html import html_report
+
+            stream.write(html_report(records, titles=titles, note=note))
+        elif fmt is OutputFormat.stix:
+            from cybernorms.export.stix import verdicts_to_bundle
+
+            day = as_of or dt.date.today()
+            created = dt.datetime.combine(day, dt.time(0), tzinfo=dt.UTC)
+            bundle = verdicts_to_bundle(incidents, verdicts, created=created)
+            json.dump(bundle, stream, ensure_ascii=False, indent=1)
+            stream.write("\n")
+        else:
+            fail(
+                f"--format {fmt} cannot be written to a file; use --output with .csv, .html, "
+                ".md, .json, .jsonl, .stix.json or .parquet"
+            )
 
 
 # -- commands ------------------------------------------------------------------------------
@@ -203,102 +280,175 @@ def _write_json(verdicts: Iterable[Verdict], with_trace: bool, lines: bool) -> N
 def register(app: typer.Typer) -> None:
     """Add evaluate, explain and check to the root command."""
 
-    @app.command()
+    @app.command(cls=Command)
     def evaluate(
-        inputs: list[Path] = typer.Argument(
-            ..., help="Incident files (JSON/YAML), directories, or a EuRepoC CSV."
+        inputs: list[Path] = options.inputs(),
+        source_format: InputFormat = options.source_format(),
+        package: list[str] = options.packages(),
+        position: list[str] = options.positions(),
+        as_of: str | None = options.as_of(),
+        output_format: OutputFormat | None = typer.Option(
+            None,
+            "--format",
+            "-f",
+            help="Output format (default: table, or the one --output's extension names).",
         ),
-        source_format: InputFormat = typer.Option(InputFormat.auto, "--from", help="Input format."),
-        package: list[str] = typer.Option(
-            [],
-            "--package",
-            "-p",
-            help="Evaluate only these package ids (and what their rules reach); default: all.",
+        output: Path | None = typer.Option(
+            None,
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to FILE, in the format of its extension: .jsonl .json .csv .html .md "
+            ".stix.json .parquet (pyarrow: extra 'parquet').",
         ),
-        position: list[str] = typer.Option(
-            [], "--position", help="Also evaluate under this state's position (ISO3)."
-        ),
-        as_of: str | None = typer.Option(None, "--as-of", help=DATE_RULE),
-        output: OutputFormat = typer.Option(
-            OutputFormat.table, "--format", "-f", help="Output format."
-        ),
-        profiles: list[Path] = typer.Option(
-            [], "--profiles", help="Profile files or directories to use."
-        ),
-        rulebooks: Path | None = typer.Option(
-            None, "--rulebooks", help="Rulebook directory (default: shipped)."
-        ),
+        profiles: list[Path] = options.profiles(),
+        profile: list[str] = options.profile_overrides(),
+        rulebooks: list[Path] = options.rulebooks(),
+        no_shipped: bool = options.no_shipped(),
         with_trace: bool = typer.Option(
             True, "--trace/--no-trace", help="Include traces in JSON output."
         ),
         db: str | None = typer.Option(
             None,
             "--db",
-            help="Take profiles from this registry (database URL), as verified there and in "
-            "force on --as-of (default today), instead of --profiles.",
+            envvar="CYBERNORMS_DB",
+            metavar="URL",
+            help="Take profiles from this registry (database URL; default $CYBERNORMS_DB when "
+            "set), as verified there and in force on --as-of (default today), instead of the "
+            "rulebooks' profiles.",
         ),
+        state: list[str] = typer.Option(
+            [], "--state", metavar="ISO3", help="Only verdicts about this subject state."
+        ),
+        victim: list[str] = typer.Option(
+            [], "--victim", metavar="ISO3", help="Only incidents with a target in this country."
+        ),
+        sector: list[str] = typer.Option(
+            [], "--sector", metavar="SECTOR", help="Only incidents with a target in this sector."
+        ),
+        rule: list[str] = typer.Option([], "--rule", "-r", metavar="RULE", help="Only this rule."),
+        basis: list[str] = typer.Option(
+            [],
+            "--basis",
+            metavar="BASIS",
+            help="Only this basis: consensus, restatement, position or position:ISO3.",
+        ),
+        outcome: list[str] = typer.Option(
+            [],
+            "--outcome",
+            metavar="OUTCOME",
+            help="Only this outcome: violation, no_violation, undetermined, not_applicable.",
+        ),
+        since: str | None = typer.Option(
+            None, "--since", metavar="YYYY-MM-DD", help="Only incidents that started on or after."
+        ),
+        until: str | None = typer.Option(
+            None, "--until", metavar="YYYY-MM-DD", help="Only incidents that started on or before."
+        ),
+        keep_going: bool = typer.Option(
+            False,
+            "--keep-going",
+            "-k",
+            help="Evaluate the files that can be read and list the others (exit 1 at the end).",
+        ),
+        reference_data: Path | None = options.reference_data(),
     ) -> None:
-        """Evaluate incidents against the packages: one verdict per rule and subject."""
-        import datetime as dt
+        """Evaluate incidents against the packages: one verdict per rule and subject.
 
+        Filters on several options combine (all must hold); repeating one option means any of
+        its values. Repeatable options: --position, --package, --rulebooks, --profiles,
+        --state, --victim, --sector, --rule, --basis, --outcome.
+        """
         from cybernorms.service import evaluating, loading
+        from cybernorms.service.selecting import Filters
 
         date = parse_date(as_of)
-        if db is not None and profiles:
-            fail("give --db or --profiles, not both")
-        books = loading.rulebooks(rulebooks)
+        if db is not None and (profiles or profile):
+            fail("give --db or --profiles/--profile, not both")
+        fmt = chosen_format(output_format, output)
+        filters = Filters.of(
+            states=state,
+            victims=victim,
+            sectors=sector,
+            rules=rule,
+            bases=basis,
+            outcomes=outcome,
+            since=parse_date(since, "--since"),
+            until=parse_date(until, "--until"),
+        )
+        composed = options.compose(rulebooks, no_shipped, position, package)
+        books = composed.books
         profile_list = (
             loading.registry_profiles(db, date or dt.date.today())
             if db is not None
-            else loading.profile_files(profiles)
+            else options.chosen_profiles(books, profiles, profile)
         )
-        incidents = load_inputs(inputs, source_format).incidents
+        loaded = load_inputs(
+            inputs, source_format, keep_going=keep_going, reference_data=reference_data
+        )
+        incidents = filters.incidents(loaded.incidents)
         chosen = evaluating.setup(
-            books, packages=package, positions=position, profiles=profile_list
+            books,
+            packages=composed.packages,
+            positions=composed.positions,
+            profiles=profile_list,
         )
-        detail = detail_for(output, with_trace)
-        verdicts = evaluating.evaluate(
-            chosen, progress_over(incidents, "evaluating"), as_of=date, detail=detail
+        detail = detail_for(fmt, with_trace)
+        verdicts = filters.verdicts(
+            evaluating.evaluate(
+                chosen, progress_over(incidents, "evaluating"), as_of=date, detail=detail
+            )
         )
-        if output in (OutputFormat.json, OutputFormat.jsonl):
-            _write_json(verdicts, with_trace, lines=output is OutputFormat.jsonl)
-        elif output is OutputFormat.table:
-            print_table(verdicts)
-        elif output is OutputFormat.markdown:
-            print_markdown(verdicts)
-        else:
+        if fmt is OutputFormat.table and output is None:
+            print_table(verdicts, rule_titles(books))
+        elif fmt is OutputFormat.summary and output is None:
             print_summary(verdicts, len(incidents), chosen.illustrative)
+        else:
+            write_verdicts(
+                fmt,
+                verdicts,
+                incidents,
+                books=books,
+                output=output,
+                with_trace=with_trace,
+                as_of=date,
+                note=_note(date, composed.positions, len(loaded.incidents), len(incidents)),
+            )
+        report_failed(loaded)
 
-    @app.command()
+    @app.command(cls=Command)
     def explain(
-        inputs: list[Path] = typer.Argument(
-            ..., help="Incident files, directories, or a EuRepoC CSV."
+        inputs: list[Path] = options.inputs(),
+        incident: str = typer.Option(..., "--incident", "-i", metavar="ID", help="Incident id."),
+        rule: str = typer.Option(..., "--rule", "-r", metavar="RULE", help="Rule id."),
+        subject: str | None = typer.Option(
+            None, "--subject", "-s", metavar="ISO3", help="Subject state (default: every one)."
         ),
-        incident: str = typer.Option(..., "--incident", "-i", help="Incident id."),
-        rule: str = typer.Option(..., "--rule", "-r", help="Rule id."),
-        subject: str | None = typer.Option(None, "--subject", "-s", help="Subject state (ISO3)."),
-        position: list[str] = typer.Option(
-            [], "--position", help="Explain under this state's position."
-        ),
-        as_of: str | None = typer.Option(None, "--as-of", help=DATE_RULE),
-        source_format: InputFormat = typer.Option(InputFormat.auto, "--from", help="Input format."),
-        profiles: list[Path] = typer.Option([], "--profiles", help="Profile files or directories."),
-        rulebooks: Path | None = typer.Option(None, "--rulebooks", help="Rulebook directory."),
+        position: list[str] = options.positions("Explain under"),
+        as_of: str | None = options.as_of(),
+        source_format: InputFormat = options.source_format(),
+        profiles: list[Path] = options.profiles(),
+        profile: list[str] = options.profile_overrides(),
+        rulebooks: list[Path] = options.rulebooks(),
+        no_shipped: bool = options.no_shipped(),
+        reference_data: Path | None = options.reference_data(),
     ) -> None:
-        """Show the reasoning behind one verdict, as a tree."""
-        from cybernorms.service import loading
+        """Show the reasoning behind one verdict, as a tree.
+
+        The rule is shown as the verdict's basis reads it: under --position, the position's
+        own criterion and note."""
         from cybernorms.service.explaining import explain as explain_verdict
 
         date = parse_date(as_of)
-        books = loading.rulebooks(rulebooks)
-        found = load_inputs(inputs, source_format).by_id(incident)
+        composed = options.compose(rulebooks, no_shipped, position)
+        found = load_inputs(inputs, source_format, reference_data=reference_data).by_id(incident)
         explanations = explain_verdict(
-            books,
+            composed.books,
             found,
             rule,
             subject=subject,
-            positions=position,
-            profiles=loading.profile_files(profiles),
+            positions=composed.positions,
+            profiles=options.chosen_profiles(composed.books, profiles, profile),
             as_of=date,
         )
         for e in explanations:
@@ -307,7 +457,12 @@ def register(app: typer.Typer) -> None:
                 f"[bold]{cell(v.rule)}[/] {cell(r.title)}  "
                 f"({cell(v.package)}, basis {cell(v.basis)})"
             )
-            out().print(f"[dim]{cell(r.source)}: {cell(r.text, newlines=True)}[/]")
+            if e.reading is None:
+                out().print(f"[dim]{cell(r.source)}: {cell(r.text, newlines=True)}[/]")
+            else:  # the position's reading, not the package's text
+                out().print(cell(e.reading))
+                if r.note:
+                    out().print(f"[dim]{cell(r.note, newlines=True)}[/]")
             out().print(
                 f"incident {cell(v.incident)}, subject {cell(v.subject or 'unknown')}: "
                 f"[{OUTCOME_STYLE[v.outcome.label]}]{v.outcome.label}[/]"
@@ -317,16 +472,21 @@ def register(app: typer.Typer) -> None:
             if v.trace is not None:
                 out().print(render_trace(v.trace))
 
-    @app.command()
+    @app.command(cls=Command)
     def check(
         paths: list[Path] = typer.Argument(
             None,
-            help="Rulebook directories and incident files "
-            "(default: rulebooks and examples/incidents).",
+            metavar="PATHS...",
+            help="Rulebook directories, package, position, profile and incident files, STIX "
+            "bundles, EuRepoC CSV (default: rulebooks and examples/incidents).",
         ),
     ) -> None:
-        """Validate rulebooks, positions, profiles and incident files, run rule examples, and
-        refuse rulebooks with analysis findings of severity error (conflicts, gaps, ...)."""
+        """Validate rulebooks, positions, profiles and incidents; run rule examples.
+
+        Each file is recognised by its content (package, position, profile, examples,
+        incidents, STIX bundle, EuRepoC CSV); a package or position file is loaded with the
+        shipped packages it reads. Rulebooks with analysis findings of severity error
+        (conflicts, gaps, ...) are refused."""
         from cybernorms.service.checking import check_paths
 
         report = check_paths(list(paths or []) or [Path("rulebooks"), Path("examples/incidents")])
@@ -341,3 +501,14 @@ def register(app: typer.Typer) -> None:
             )
             raise typer.Exit(1)
         out().print(f"[green]all good[/green]: {report.examples} example verdicts as expected")
+
+
+def _note(date: dt.date | None, positions: Sequence[str], read: int, kept: int) -> str:
+    when = (
+        f"evaluated as of {date}"
+        if date
+        else "profiles in force on each incident's start date, as_of today"
+    )
+    under = f"; positions: {', '.join(positions)}" if positions else ""
+    chosen = f"; {kept} of {read} incidents kept by the filters" if kept != read else ""
+    return when + under + chosen

@@ -63,8 +63,10 @@ def verdicts_to_bundle(
     for verdict in verdicts:
         incident = by_id.get(verdict.incident)
         if incident is None:
-            raise ExportError(f"verdict of rule {verdict.rule} is about incident "
-                              f"{verdict.incident!r}, which was not given")
+            raise ExportError(
+                f"verdict of rule {verdict.rule} is about incident "
+                f"{verdict.incident!r}, which was not given"
+            )
         target = incident_ref(incident)
         if target is None:
             stand_in = made.get(incident.id) or _campaign(incident, when)
@@ -88,15 +90,21 @@ def incident_ref(incident: Incident) -> str | None:
     if isinstance(stix, dict) and isinstance(stix.get("object"), str):
         return str(stix["object"])
     if incident.id.startswith(STIX_ID_PREFIX) and "--" in incident.id:
-        return incident.id[len(STIX_ID_PREFIX):]
+        return incident.id[len(STIX_ID_PREFIX) :]
     return None
 
 
 def note_id(verdict: Verdict) -> str:
     """The note of one verdict: same incident, package, rule, subject, basis -> same id."""
     key = "|".join(
-        ("verdict", verdict.incident, verdict.package, verdict.rule, verdict.subject or "",
-         verdict.basis)
+        (
+            "verdict",
+            verdict.incident,
+            verdict.package,
+            verdict.rule,
+            verdict.subject or "",
+            verdict.basis,
+        )
     )
     return f"note--{uuid.uuid5(ext.NAMESPACE, key)}"
 
@@ -104,14 +112,24 @@ def note_id(verdict: Verdict) -> str:
 def _note(verdict: Verdict, target: str, when: str) -> dict[str, Any]:
     data = verdict.to_json(with_trace=False)
     props: dict[str, Any] = {"extension_type": "property-extension"}
-    for key in ("incident", "package", "rule", "subject", "basis", "outcome", "missing",
-                "profiles"):
+    for key in (
+        "incident",
+        "package",
+        "rule",
+        "subject",
+        "basis",
+        "outcome",
+        "missing",
+        "profiles",
+    ):
         value = data[key]
         if value is not None and value != []:  # STIX 2.1: no nulls, no empty lists
             props[key] = value
     on = f" on {verdict.subject}" if verdict.subject else ""
-    text = (f"cybernorms: rule {verdict.rule} of {verdict.package} ({verdict.basis}){on}: "
-            f"{data['outcome']}.")
+    text = (
+        f"cybernorms: rule {verdict.rule} of {verdict.package} ({verdict.basis}){on}: "
+        f"{data['outcome']}."
+    )
     if verdict.missing:
         text += " Unknown facts: " + ", ".join(verdict.missing) + "."
     return {

@@ -43,16 +43,33 @@ SCHEMA: Final[dict[str, Any]] = {
         "incident": {"type": "string", "description": "cybernorms incident id"},
         "package": {"type": "string", "description": "rulebook package, id@version"},
         "rule": {"type": "string", "description": "rule id in the package"},
-        "subject": {"type": "string", "pattern": "^[A-Z]{3}$",
-                    "description": "ISO 3166-1 alpha-3 of the state judged; absent: none"},
-        "basis": {"type": "string", "description": "consensus, restatement, proposal, "
-                  "group:NAME or position:ISO3"},
-        "outcome": {"type": "string", "description": "one of " + ", ".join(OUTCOMES) +
-                    " for a breach rule, or the answer word of a question rule"},
-        "missing": {"type": "array", "minItems": 1, "items": {"type": "string"},
-                    "description": "unknown facts that left the outcome undetermined"},
-        "profiles": {"type": "array", "minItems": 1, "items": {"type": "string"},
-                     "description": "state profiles read, ISO3@version"},
+        "subject": {
+            "type": "string",
+            "pattern": "^[A-Z]{3}$",
+            "description": "ISO 3166-1 alpha-3 of the state judged; absent: none",
+        },
+        "basis": {
+            "type": "string",
+            "description": "consensus, restatement, proposal, group:NAME or position:ISO3",
+        },
+        "outcome": {
+            "type": "string",
+            "description": "one of "
+            + ", ".join(OUTCOMES)
+            + " for a breach rule, or the answer word of a question rule",
+        },
+        "missing": {
+            "type": "array",
+            "minItems": 1,
+            "items": {"type": "string"},
+            "description": "unknown facts that left the outcome undetermined",
+        },
+        "profiles": {
+            "type": "array",
+            "minItems": 1,
+            "items": {"type": "string"},
+            "description": "state profiles read, ISO3@version",
+        },
     },
     "required": ["extension_type", "incident", "package", "rule", "basis", "outcome"],
     "additionalProperties": False,

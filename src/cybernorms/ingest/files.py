@@ -34,8 +34,10 @@ def incidents_from_document(doc: Document) -> list[Incident]:
             continue
         if incident.id in seen:
             problems.append(
-                Problem(parent.where((*path, "id")), f"duplicate incident id {incident.id!r} "
-                        f"(first at {seen[incident.id]})")
+                Problem(
+                    parent.where((*path, "id")),
+                    f"duplicate incident id {incident.id!r} (first at {seen[incident.id]})",
+                )
             )
             continue
         seen[incident.id] = parent.where((*path, "id"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -80,13 +81,15 @@ class ExampleFile:
 
 @dataclass
 class Rulebooks:
-    """Everything loaded from one rulebook directory."""
+    """Everything loaded from one or more rulebook directories (and single files)."""
 
     root: Path
     packages: list[Package] = field(default_factory=list)
     positions: list[Position] = field(default_factory=list)
     profiles: list[Profile] = field(default_factory=list)
     examples: list[ExampleFile] = field(default_factory=list)
+    # Every directory read, in order (``root`` is the first): a composed set names them all.
+    roots: tuple[Path, ...] = ()
 
     def package(self, package_id: str) -> Package:
         for p in self.packages:
@@ -102,39 +105,81 @@ class Rulebooks:
         known = ", ".join(p.state for p in self.positions) or "none"
         raise KeyError(f"no position of {state!r} (loaded: {known})")
 
+    def where(self) -> str:
+        """The directories read, for messages."""
+        return ", ".join(map(str, self.roots or (self.root,)))
 
-def load_rulebooks(root: Path | str | None = None, *, with_examples: bool = True) -> Rulebooks:
-    """Load a rulebook directory; raises ``DocumentError`` listing every problem found."""
-    base = Path(root) if root is not None else default_rulebooks_dir()
-    if not base.is_dir():
-        raise DocumentError([Problem(str(base), "rulebook directory not found")])
+
+def load_rulebooks(
+    root: Path | str | Sequence[Path | str] | None = None,
+    *,
+    with_examples: bool = True,
+    package_files: Sequence[Path] = (),
+    position_files: Sequence[Path] = (),
+) -> Rulebooks:
+    """Load rulebook directories (one, or several composed: their packages resolve
+    ``requires`` among all of them) and single package and position files; raises
+    ``DocumentError`` listing every problem found.
+
+    Why composed in one load: a position in a user's directory reads a package shipped
+    elsewhere, and a user's package may require a shipped one; loading each directory alone
+    would refuse both. A package id or a position's state found twice is refused, naming both
+    files (which one is meant cannot be guessed)."""
+    if root is None:
+        bases = [default_rulebooks_dir()]
+    elif isinstance(root, Path | str):
+        bases = [Path(root)]
+    else:
+        bases = [Path(r) for r in root]
     problems: list[Problem] = []
-    books = Rulebooks(base)
-    package_files = sorted(base.glob("*/package.yaml"))
+    for base in bases:
+        if not base.is_dir():
+            problems.append(Problem(str(base), "rulebook directory not found"))
+    if problems:
+        raise DocumentError(problems)
+    books = Rulebooks(bases[0] if bases else Path("."), roots=tuple(bases))
+    pkg_files = [f for base in bases for f in sorted(base.glob("*/package.yaml"))]
+    pkg_files += [p / "package.yaml" if p.is_dir() else p for p in package_files]
     try:
-        books.packages = load_packages(package_files)
+        books.packages = load_packages(pkg_files)
     except DocumentError as exc:
         problems.extend(exc.problems)
-    for path in sorted((base / "positions").glob("*.yaml")):
-        if path.name.endswith(EXAMPLES_SUFFIX):
+    pos_files = [
+        f
+        for base in bases
+        for f in sorted((base / "positions").glob("*.yaml"))
+        if not f.name.endswith(EXAMPLES_SUFFIX)
+    ]
+    pos_files += list(position_files)
+    seen: dict[str, Path] = {}
+    for path in pos_files:
+        try:
+            position = load_position(path, books.packages)
+        except DocumentError as exc:
+            problems.extend(exc.problems)
             continue
-        try:
-            books.positions.append(load_position(path, books.packages))
-        except DocumentError as exc:
-            problems.extend(exc.problems)
-    for path in sorted((base / "profiles").glob("*.yaml")):
-        try:
-            books.profiles.extend(load_profiles(path))
-        except DocumentError as exc:
-            problems.extend(exc.problems)
+        if position.state in seen:
+            problems.append(
+                Problem(str(path), f"position of {position.state} also in {seen[position.state]}")
+            )
+            continue
+        seen[position.state] = path
+        books.positions.append(position)
+    for base in bases:
+        for path in sorted((base / "profiles").glob("*.yaml")):
+            try:
+                books.profiles.extend(load_profiles(path))
+            except DocumentError as exc:
+                problems.extend(exc.problems)
     if with_examples:
-        for path in package_files:
+        for path in pkg_files:
             examples = path.parent / "examples.yaml"
             if examples.exists():
                 _add_examples(books, examples, path.parent.name, problems)
-        for path in sorted((base / "positions").glob(f"*{EXAMPLES_SUFFIX}")):
-            state = path.name.removesuffix(EXAMPLES_SUFFIX)
-            _add_examples(books, path, f"position:{state}", problems)
+        for state, path in seen.items():
+            examples = path.with_name(path.name.removesuffix(".yaml") + EXAMPLES_SUFFIX)
+            if examples.exists():
+                _add_examples(books, examples, f"position:{state}", problems)
     if problems:
         raise DocumentError(problems)
     return books

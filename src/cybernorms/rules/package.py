@@ -86,10 +86,15 @@ class PackageDoc(_Doc):
 
 
 class OverrideDoc(_Doc):
+    """One rule re-read by a position. ``source`` and ``date`` cite the state's own text for
+    this reading (a position often draws on several documents of different dates)."""
+
     rule: Annotated[str, Field(pattern=RULE_ID)]
     applies_when: Expr | None = None
     violated_when: Expr | None = None
     note: str | None = None
+    source: Annotated[str, Field(min_length=1)] | None = None
+    date: dt.date | None = None
 
 
 class PositionDoc(_Doc):
@@ -180,6 +185,14 @@ class Package:
         raise KeyError(rule_id)
 
 
+@dataclass(frozen=True)
+class OverrideCitation:
+    """Where a position's reading of one rule comes from: the document and its date."""
+
+    source: str | None
+    date: dt.date | None
+
+
 @dataclass(frozen=True, eq=False)
 class Position:
     """A state's national reading of some rules of one package. Never consensus."""
@@ -193,6 +206,8 @@ class Position:
     added: tuple[Rule, ...]
     notes: Mapping[str, str] = field(default_factory=dict)
     path: str = ""
+    # Per overridden rule id: the source and date of that reading, where the position gives them.
+    citations: Mapping[str, OverrideCitation] = field(default_factory=dict)
 
     @property
     def basis(self) -> str:
@@ -368,6 +383,7 @@ def load_position(path: Path | str, packages: Sequence[Package]) -> Position:
     )
     overrides: dict[str, Rule] = {}
     notes: dict[str, str] = {}
+    citations: dict[str, OverrideCitation] = {}
     for i, o in enumerate(pos.overrides):
         where = ("overrides", i)
         try:
@@ -420,6 +436,7 @@ def load_position(path: Path | str, packages: Sequence[Package]) -> Position:
         )
         if o.note:
             notes[o.rule] = o.note
+        citations[o.rule] = OverrideCitation(o.source, o.date)
     added: list[Rule] = []
     for i, r in enumerate(pos.rules):
         if r.id in {x.id for x in base.rules}:
@@ -448,6 +465,7 @@ def load_position(path: Path | str, packages: Sequence[Package]) -> Position:
         added=tuple(added),
         notes=notes,
         path=doc.source,
+        citations=citations,
     )
 
 

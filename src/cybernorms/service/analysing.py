@@ -59,6 +59,31 @@ def analyse(
     return report
 
 
+def departures(report: Report) -> dict[str, dict[str, str]]:
+    """Where each reading departs from its package, as a matrix: reading (``position:ISO3``)
+    -> rule -> what the witness shows (``violation; package: undetermined``), or the kind of a
+    finding about the position's own reading (``dead_rule``), with the count of incidents when
+    ``analyse`` was given some. Read from the report's findings only (``analysis`` public API).
+    """
+    matrix: dict[str, dict[str, str]] = {}
+    for f in report.sorted():
+        reading = f.scope.partition(" + ")[2]
+        if not reading:
+            continue
+        mine = next((c for c in f.expect if c.basis == reading), None)
+        theirs = next((c for c in f.expect if c.basis != reading and not c.version), None)
+        if f.kind == "position_diff" and mine is not None and theirs is not None:
+            note = f"{mine.outcome}; package: {theirs.outcome}"
+        else:
+            note = f.kind
+        if f.count is not None:
+            note += f" ({f.count})"
+        for rule in f.rules:
+            row = matrix.setdefault(reading, {})
+            row[rule] = f"{row[rule]}, {note}" if rule in row else note
+    return matrix
+
+
 def diff(books: Rulebooks, old: Path, new: Path, *, timeout_ms: int = 10_000) -> DiffReport:
     """Per rule of two versions of one package (``package.yaml`` or its directory): is the new
     criterion equivalent, stricter, looser or incomparable? ``books`` gives the packages they

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from cybernorms.engine.examples import run_examples
 from cybernorms.ingest.files import incident_files, load_incidents
-from cybernorms.model.documents import DocumentError, Problem
-from cybernorms.rules.catalog import Rulebooks, load_rulebooks
+from cybernorms.model.documents import DocumentError, Problem, load_file
+from cybernorms.rules.catalog import Rulebooks, load_profiles, load_rulebooks
+from cybernorms.service.kinds import WHERE, Kind, document_kind
 
 
 @dataclass
@@ -91,13 +92,86 @@ def check_incidents(path: Path) -> CheckReport:
 
 
 def check_paths(targets: Sequence[Path]) -> CheckReport:
-    """Each target as a rulebook directory or as incident files, all problems together."""
+    """Each target as a rulebook directory, a directory of incident files, or one file
+    checked as what its content says it is (``service.kinds``), all problems together."""
     report = CheckReport()
     for target in targets:
         if is_rulebook_dir(target):
             report.add(check_rulebooks(target))
+        elif target.is_file():
+            report.add(check_file(target))
         elif target.exists():
             report.add(check_incidents(target))
         else:
             report.problems.append(Problem(str(target), "no such file or directory"))
+    return report
+
+
+def check_file(path: Path) -> CheckReport:
+    """One file, by its kind: a package or position is loaded with the shipped rulebooks it
+    reads and its examples run; a profile, STIX bundle or EuRepoC CSV is read; anything else
+    is read as incidents."""
+    kind = document_kind(path)
+    if kind is Kind.package or kind is Kind.position:
+        return _check_rule_file(path, kind)
+    report = CheckReport()
+    try:
+        if kind is Kind.profile:
+            found = load_profiles(path)
+            report.checked.append(
+                f"{path}: profile file, {len(found)} version(s) of "
+                + ", ".join(sorted({p.state for p in found}))
+            )
+        elif kind is Kind.stix:
+            from cybernorms.ingest.stix import read_bundle
+
+            stix = read_bundle(path)
+            report.checked.append(f"{path}: STIX bundle, {len(stix.incidents)} incident(s)")
+        elif kind is Kind.eurepoc:
+            from cybernorms.ingest.eurepoc import import_eurepoc
+
+            csv = import_eurepoc(path)
+            report.checked.append(
+                f"{path}: EuRepoC CSV, {len(csv.incidents)} incidents imported, "
+                f"{len(csv.rejected)} rows rejected"
+            )
+        elif kind is Kind.examples:
+            report.problems.append(Problem(str(path), f"this is {kind.phrase}; {WHERE[kind]}"))
+        else:
+            return check_incidents(path)
+    except DocumentError as exc:
+        report.problems += exc.problems
+    return report
+
+
+def _check_rule_file(path: Path, kind: Kind) -> CheckReport:
+    """A package or position file loaded beside the shipped packages (minus a shipped
+    package of the same id, so a shipped file can be checked by itself), examples run."""
+    report = CheckReport()
+    try:
+        shipped = load_rulebooks(None, with_examples=False)
+        value = load_file(path).value
+        own = str(value.get(kind.value, "")) if isinstance(value, dict) else ""
+        others = [Path(p.path) for p in shipped.packages if p.id != own or kind is Kind.position]
+        if kind is Kind.package:
+            books = load_rulebooks([], package_files=[*others, path])
+        else:
+            books = load_rulebooks([], package_files=others, position_files=[path])
+    except DocumentError as exc:
+        report.problems += exc.problems
+        return report
+    books.profiles = shipped.profiles
+    report.add(check_loaded(books))
+    if kind is Kind.package:
+        pkg = books.package(own)
+        what = f"package {pkg.id}@{pkg.version}, {len(pkg.rules)} rules"
+    else:
+        pos = books.positions[0]
+        what = (
+            f"position {pos.state} reading {pos.package}, {len(pos.overrides)} override(s), "
+            f"{len(pos.added)} added rule(s)"
+        )
+    report.checked.append(
+        f"{path}: {what} (with the shipped packages), {report.examples} example verdicts checked"
+    )
     return report

@@ -15,7 +15,7 @@ from cybernorms.model.facts import Incident
 from cybernorms.model.profile import Profile
 from cybernorms.model.verdict import Verdict
 from cybernorms.rules.catalog import Rulebooks
-from cybernorms.rules.package import Rule
+from cybernorms.rules.package import Position, Rule
 from cybernorms.service.errors import UnknownName
 from cybernorms.service.evaluating import Setup, evaluate, setup
 from cybernorms.service.formats import Detail
@@ -23,10 +23,15 @@ from cybernorms.service.formats import Detail
 
 @dataclass(frozen=True)
 class Explanation:
-    """A verdict with its trace, and the rule as it was read under the verdict's basis."""
+    """A verdict with its trace, and the rule as it was read under the verdict's basis.
+
+    ``reading``: under a position that overrides or adds the rule, what the position reads
+    (its title and criteria); the position's paraphrase is ``rule.note``. None for the
+    package's own reading, whose text is ``rule.text``."""
 
     verdict: Verdict
     rule: Rule
+    reading: str | None = None
 
 
 def explain(
@@ -57,7 +62,7 @@ def explain(
     if states:
         under = next((v for v in verdicts if v.basis.startswith("position:")), None)
         verdicts = [under] if under is not None else verdicts
-    return [Explanation(v, _rule_under(context, v)) for v in verdicts]
+    return [_explained(context, v) for v in verdicts]
 
 
 def _owner(books: Rulebooks, rule: str) -> str:
@@ -71,14 +76,27 @@ def _owner(books: Rulebooks, rule: str) -> str:
     raise UnknownName(f"no rule {rule!r} in the loaded packages")
 
 
-def _rule_under(context: Setup, verdict: Verdict) -> Rule:
-    """The rule as the verdict's basis reads it: a position's override or added rule, else
-    the package's own."""
+def _explained(context: Setup, verdict: Verdict) -> Explanation:
+    """The verdict with the rule as its basis reads it: a position's override or added rule
+    (with the position's reading spelled out), else the package's own."""
     for pos in context.positions:
-        if verdict.basis == pos.basis:
-            if verdict.rule in pos.overrides:
-                return pos.overrides[verdict.rule]
-            added = next((r for r in pos.added if r.id == verdict.rule), None)
-            if added is not None:
-                return added
-    return next(r for p in context.packages for r in p.rules if r.id == verdict.rule)
+        if verdict.basis != pos.basis:
+            continue
+        if verdict.rule in pos.overrides:
+            rule = pos.overrides[verdict.rule]
+            return Explanation(verdict, rule, _reading(pos, rule, "reads this rule"))
+        added = next((r for r in pos.added if r.id == verdict.rule), None)
+        if added is not None:
+            return Explanation(verdict, added, _reading(pos, added, "adds this rule"))
+    for p in context.packages:
+        for r in p.rules:
+            if r.id == verdict.rule:
+                return Explanation(verdict, r)
+    raise UnknownName(f"no rule {verdict.rule!r} in the packages evaluated")
+
+
+def _reading(position: Position, rule: Rule, what: str) -> str:
+    return (
+        f"{position.basis} ({position.title}) {what}: applies when {rule.applies.text}; "
+        f"violated when {rule.violated.text}"
+    )

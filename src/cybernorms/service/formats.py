@@ -17,6 +17,7 @@ class InputFormat(StrEnum):
     json = "json"
     yaml = "yaml"
     eurepoc = "eurepoc"
+    stix = "stix"
 
 
 class Detail(StrEnum):

@@ -10,12 +10,13 @@ coming HTTP API) reloads nothing between requests, and an unchanged ``Rulebooks`
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from cybernorms.ingest.files import incident_files, load_incidents
 from cybernorms.model.documents import DocumentError, Problem
@@ -26,6 +27,7 @@ from cybernorms.rules.catalog import Rulebooks, load_profiles, load_rulebooks
 from cybernorms.rules.package import Package, Position
 from cybernorms.service.errors import UnknownName
 from cybernorms.service.formats import InputFormat
+from cybernorms.service.kinds import WHERE, Kind, document_kind, misplaced
 
 T = TypeVar("T")
 
@@ -44,10 +46,14 @@ class SkippedRows:
 
 @dataclass
 class IncidentSet:
-    """Incidents loaded from files, and what an import skipped (reported, never silent)."""
+    """Incidents loaded from files, what an import skipped (reported, never silent), the
+    import reports of converted files (EuRepoC CSV, STIX bundles) for people, and, when the
+    caller chose to keep going, the problems of the files that could not be read."""
 
     incidents: list[Incident] = field(default_factory=list)
     skipped: list[SkippedRows] = field(default_factory=list)
+    reports: list[str] = field(default_factory=list)
+    failed: list[Problem] = field(default_factory=list)
 
     def by_id(self, incident_id: str) -> Incident:
         for incident in self.incidents:
@@ -58,46 +64,160 @@ class IncidentSet:
         )
 
 
-def load_incident_inputs(paths: Sequence[Path], fmt: InputFormat = InputFormat.auto) -> IncidentSet:
+def load_incident_inputs(
+    paths: Sequence[Path],
+    fmt: InputFormat = InputFormat.auto,
+    *,
+    keep_going: bool = False,
+    reference_data: Path | None = None,
+) -> IncidentSet:
     """Incidents from files or directories; every problem of every file is reported together,
-    and two incidents with one id are refused (a verdict names its incident by id)."""
+    and two incidents with one id are refused (a verdict names its incident by id).
+
+    ``keep_going``: a file that cannot be read is listed in ``failed`` instead of refusing the
+    whole input (a folder with one broken file still gives the rest). ``reference_data``: a
+    directory with ``misp-galaxy/`` and ``mitre-attack/`` for the STIX importer."""
     loaded = IncidentSet()
     problems: list[Problem] = []
     seen: dict[str, str] = {}
+    reader = _Reader(fmt, reference_data, loaded)
+    if reference_data is not None:
+        reader.references()  # a wrong directory is refused before any file is read
     for path in paths:
         if not path.exists():
             problems.append(Problem(str(path), "no such file or directory"))
             continue
         for f in [path] if path.is_file() else list(incident_files([path])):
             try:
-                incidents = _load_one(f, fmt, loaded.skipped)
+                incidents = reader.read(f)
             except DocumentError as exc:
-                problems.extend(exc.problems)
+                hint = misplaced(f, Kind.incidents)
+                problems.extend([Problem(str(f), hint)] if hint else exc.problems)
+                continue
+            except OSError as exc:
+                problems.append(Problem(str(f), exc.strerror or str(exc)))
                 continue
             for inc in incidents:
                 if inc.id in seen:
                     problems.append(
                         Problem(str(f), f"incident id {inc.id!r} also in {seen[inc.id]}")
                     )
-                seen.setdefault(inc.id, str(f))
+                    continue
+                seen[inc.id] = str(f)
                 loaded.incidents.append(inc)
-    if problems:
+    if problems and not keep_going:
         raise DocumentError(problems)
+    loaded.failed = problems
     return loaded
 
 
-def _load_one(path: Path, fmt: InputFormat, skipped: list[SkippedRows]) -> list[Incident]:
-    suffix = path.suffix.lower()
-    if fmt is InputFormat.eurepoc or (fmt is InputFormat.auto and suffix == ".csv"):
+# A STIX bundle names itself in its first bytes (``"type": "bundle"``, ``"id": "bundle--``);
+# only such files are parsed twice (once to tell, once to read).
+_STIX_MARK = "bundle--"
+_PEEK = 4096
+
+
+@dataclass
+class _Reader:
+    """Reads one file by its format; the STIX references are loaded once, when first needed."""
+
+    fmt: InputFormat
+    reference_data: Path | None
+    loaded: IncidentSet
+    _references: object = None
+
+    def read(self, path: Path) -> list[Incident]:
+        suffix = path.suffix.lower()
+        fmt = self.fmt
+        if fmt is InputFormat.eurepoc or (fmt is InputFormat.auto and suffix == ".csv"):
+            return self._eurepoc(path)
+        if fmt is InputFormat.stix or (fmt is InputFormat.auto and _looks_like_stix(path)):
+            return self._stix(path)
+        if fmt in (InputFormat.json, InputFormat.yaml) or suffix in (".json", ".yaml", ".yml"):
+            return load_incidents(path)
+        raise DocumentError(
+            [Problem(str(path), "unknown input format (use --from json|yaml|eurepoc|stix)")]
+        )
+
+    def _eurepoc(self, path: Path) -> list[Incident]:
         from cybernorms.ingest.eurepoc import import_eurepoc
 
         result = import_eurepoc(path)
         if result.rejected:
-            skipped.append(SkippedRows(path, len(result.incidents), list(result.rejected)))
+            self.loaded.skipped.append(
+                SkippedRows(path, len(result.incidents), list(result.rejected))
+            )
+        self.loaded.reports.append(_shortened(result.summary()))
         return list(result.incidents)
-    if fmt in (InputFormat.json, InputFormat.yaml) or suffix in (".json", ".yaml", ".yml"):
-        return load_incidents(path)
-    raise DocumentError([Problem(str(path), "unknown input format (use --from json|yaml|eurepoc)")])
+
+    def _stix(self, path: Path) -> list[Incident]:
+        from cybernorms.ingest.stix import read_bundle
+
+        result = read_bundle(path, references=self.references())
+        self.loaded.reports.append(result.summary())
+        return list(result.incidents)
+
+    def references(self) -> Any:
+        """The STIX reference tables (MISP galaxies, ATT&CK), loaded once."""
+        from cybernorms.ingest.stix import References
+
+        if self._references is None:
+            if self.reference_data is None:
+                self._references = References()
+            else:
+                self._references = reference_tables(self.reference_data)
+        return self._references
+
+
+def reference_tables(directory: Path) -> Any:
+    """The MISP galaxies and ATT&CK of a reference-data directory (``misp-galaxy/``,
+    ``mitre-attack/``; either may be absent, not both)."""
+    from cybernorms.ingest.stix import References
+
+    galaxy, attack = directory / "misp-galaxy", directory / "mitre-attack"
+    if not galaxy.is_dir() and not attack.is_dir():
+        raise DocumentError(
+            [Problem(str(directory), "--reference-data: neither misp-galaxy/ nor mitre-attack/")]
+        )
+    key = ("references", str(directory.resolve()), _fingerprint([galaxy, attack]))
+    return _remember(
+        key,
+        lambda: References.load(
+            misp_galaxy=galaxy if galaxy.is_dir() else None,
+            mitre_attack=attack if attack.is_dir() else None,
+        ),
+    )
+
+
+def _looks_like_stix(path: Path) -> bool:
+    if path.suffix.lower() != ".json":
+        return False
+    with path.open(encoding="utf-8", errors="replace") as f:
+        head = f.read(_PEEK)
+    if _STIX_MARK not in head:
+        return False
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return False
+    from cybernorms.ingest.stix import is_stix_bundle
+
+    return is_stix_bundle(data)
+
+
+_REPORT_LINES = 12
+
+
+def _shortened(report: str) -> str:
+    """An import report of at most ``_REPORT_LINES`` rejected rows (the rest counted)."""
+    lines = report.splitlines()
+    rejected = [i for i, line in enumerate(lines) if line.startswith("  rejected ")]
+    if len(rejected) <= _REPORT_LINES:
+        return report
+    cut = set(rejected[_REPORT_LINES:])
+    kept = [line for i, line in enumerate(lines) if i not in cut]
+    kept.insert(rejected[_REPORT_LINES], f"  ... and {len(cut)} more rejected rows")
+    return "\n".join(kept)
 
 
 # -- rulebooks, positions, profiles --------------------------------------------------------
@@ -143,6 +263,105 @@ def rulebooks(root: Path | None = None, *, with_examples: bool = False) -> Ruleb
     real = base.resolve()
     key = ("rulebooks", str(real), with_examples, _fingerprint([real]))
     return _remember(key, lambda: load_rulebooks(base, with_examples=with_examples))
+
+
+@dataclass(frozen=True)
+class Composed:
+    """Rulebooks composed from the command line, and the names the options asked for:
+    ``positions`` (states) and ``packages`` (ids), a file given by path named by what it
+    holds."""
+
+    books: Rulebooks
+    positions: list[str]
+    packages: list[str]
+
+
+def is_path(text: str) -> bool:
+    """Whether an option's value names a file rather than a state or package id: ISO3 codes
+    and package ids hold neither a path separator nor a YAML suffix."""
+    return "/" in text or "\\" in text or text.lower().endswith((".yaml", ".yml"))
+
+
+def compose(
+    extra: Sequence[Path] = (),
+    *,
+    shipped: bool = True,
+    positions: Sequence[str] = (),
+    packages: Sequence[str] = (),
+    with_examples: bool = False,
+) -> Composed:
+    """The shipped rulebooks (unless ``shipped`` is false) plus every directory of ``extra``,
+    plus each position and package given by path; names are kept as given (checked later by
+    ``evaluating.setup``).
+
+    Why adding, not replacing: an analyst's own reading (a position file, a directory of
+    them) reads the shipped packages; replacing the shipped set made it unloadable."""
+    from cybernorms.rules.catalog import default_rulebooks_dir
+
+    roots = ([default_rulebooks_dir()] if shipped else []) + list(extra)
+    pos_files = [Path(p) for p in positions if is_path(p)]
+    pkg_files = [Path(p) for p in packages if is_path(p)]
+    _refuse_misplaced(extra, pos_files, pkg_files)
+    real = [r.resolve() for r in roots]
+    files = [f.resolve() for f in (*pos_files, *pkg_files)]
+    key = (
+        "compose",
+        tuple(map(str, real)),
+        tuple(map(str, files)),
+        len(pos_files),
+        with_examples,
+        _fingerprint([*real, *(f.parent if f.is_file() else f for f in files)]),
+    )
+    books = _remember(
+        key,
+        lambda: load_rulebooks(
+            roots,
+            with_examples=with_examples,
+            package_files=pkg_files,
+            position_files=pos_files,
+        ),
+    )
+    return Composed(
+        books,
+        [_loaded_state(books, p) if is_path(p) else p.upper() for p in positions],
+        [_loaded_package(books, p) if is_path(p) else p for p in packages],
+    )
+
+
+def _refuse_misplaced(
+    extra: Sequence[Path], pos_files: Sequence[Path], pkg_files: Sequence[Path]
+) -> None:
+    """Refuse a file that is missing or not of the kind its option takes, saying what it is
+    and where it belongs (``service.kinds``)."""
+    wrong = [
+        Problem(str(f), "no such file or directory")
+        for f in (*pos_files, *pkg_files)
+        if not f.exists()
+    ]
+    for files, kind in ((pos_files, Kind.position), (pkg_files, Kind.package)):
+        for f in files:
+            if f.exists():
+                hint = misplaced(f / "package.yaml" if f.is_dir() else f, kind)
+                if hint:
+                    wrong.append(Problem(str(f), hint))
+    for d in extra:
+        if d.is_file():
+            found = document_kind(d)
+            what = f"; this is {found.phrase}: {WHERE[found]}" if found else ""
+            wrong.append(Problem(str(d), "--rulebooks takes a directory" + what))
+    if wrong:
+        raise DocumentError(wrong)
+
+
+def _loaded_state(books: Rulebooks, path: str) -> str:
+    real = Path(path).resolve()
+    return next(p.state for p in books.positions if Path(p.path).resolve() == real)
+
+
+def _loaded_package(books: Rulebooks, path: str) -> str:
+    given = Path(path)
+    real = (given / "package.yaml" if given.is_dir() else given).resolve()
+    return next(p.id for p in books.packages if Path(p.path).resolve() == real)
 
 
 def profile_files(paths: Sequence[Path]) -> list[Profile]:

@@ -31,9 +31,11 @@ def read_bundle(
 
 def is_stix_bundle(data: object) -> bool:
     """Whether parsed JSON looks like a STIX bundle (for front ends choosing an importer)."""
-    return isinstance(data, Mapping) and data.get("type") == "bundle" and str(
-        data.get("id", "")
-    ).startswith("bundle--")
+    return (
+        isinstance(data, Mapping)
+        and data.get("type") == "bundle"
+        and str(data.get("id", "")).startswith("bundle--")
+    )
 
 
 __all__ = [

@@ -39,10 +39,24 @@ _ID = re.compile(rf"^(?P<type>[a-z0-9][a-z0-9-]*[a-z0-9])--{_UUID}$")
 # Cyber-observable objects: ``spec_version`` is optional on them (STIX 2.1 section 6).
 SCO_TYPES = frozenset(
     {
-        "artifact", "autonomous-system", "directory", "domain-name", "email-addr",
-        "email-message", "file", "ipv4-addr", "ipv6-addr", "mac-addr", "mutex",
-        "network-traffic", "process", "software", "url", "user-account",
-        "windows-registry-key", "x509-certificate",
+        "artifact",
+        "autonomous-system",
+        "directory",
+        "domain-name",
+        "email-addr",
+        "email-message",
+        "file",
+        "ipv4-addr",
+        "ipv6-addr",
+        "mac-addr",
+        "mutex",
+        "network-traffic",
+        "process",
+        "software",
+        "url",
+        "user-account",
+        "windows-registry-key",
+        "x509-certificate",
     }
 )
 
@@ -54,8 +68,9 @@ class StixError(DocumentError):
     input files report a refused bundle beside the others without a case of their own.
     """
 
-    def __init__(self, source: str, reason: str, *, object_id: str | None = None,
-                 field: str | None = None) -> None:
+    def __init__(
+        self, source: str, reason: str, *, object_id: str | None = None, field: str | None = None
+    ) -> None:
         self.source = source
         self.object_id = object_id
         self.field = field
@@ -128,17 +143,24 @@ def load_bundle(source: Path | str | Mapping[str, Any]) -> Bundle:
     if not isinstance(data, dict):
         raise StixError(name, f"expected a STIX bundle (a JSON object), got {_kind(data)}")
     if data.get("type") != "bundle":
-        raise StixError(name, f"expected a STIX bundle, got type {data.get('type')!r}",
-                        field="type")
+        raise StixError(
+            name, f"expected a STIX bundle, got type {data.get('type')!r}", field="type"
+        )
     bundle_id = data.get("id")
-    if not isinstance(bundle_id, str) or not _ID.match(bundle_id) or not bundle_id.startswith(
-        "bundle--"
+    if (
+        not isinstance(bundle_id, str)
+        or not _ID.match(bundle_id)
+        or not bundle_id.startswith("bundle--")
     ):
         raise StixError(name, f"not a bundle identifier: {bundle_id!r}", field="id")
     if "spec_version" in data:  # a STIX 2.0 bundle carries it; 2.1 bundles must not
-        raise StixError(name, f"spec_version {data['spec_version']!r} on the bundle: a STIX 2.0 "
-                        "bundle (this importer reads STIX 2.1)", object_id=bundle_id,
-                        field="spec_version")
+        raise StixError(
+            name,
+            f"spec_version {data['spec_version']!r} on the bundle: a STIX 2.0 "
+            "bundle (this importer reads STIX 2.1)",
+            object_id=bundle_id,
+            field="spec_version",
+        )
     raw_objects = data.get("objects", [])
     if not isinstance(raw_objects, list):
         raise StixError(name, "objects must be a list", object_id=bundle_id, field="objects")
@@ -153,31 +175,42 @@ def load_bundle(source: Path | str | Mapping[str, Any]) -> Bundle:
 def _parse_object(name: str, index: int, raw: object) -> tuple[str, Any]:
     where = f"objects[{index}]"
     if not isinstance(raw, dict):
-        raise StixError(name, f"expected a STIX object (a JSON object), got {_kind(raw)}",
-                        object_id=where)
+        raise StixError(
+            name, f"expected a STIX object (a JSON object), got {_kind(raw)}", object_id=where
+        )
     obj_id = raw.get("id")
     label = obj_id if isinstance(obj_id, str) and obj_id else where
     obj_type = raw.get("type")
     if not isinstance(obj_type, str) or not _TYPE.match(obj_type):
-        raise StixError(name, f"not a STIX type name: {obj_type!r}", object_id=label,
-                        field="type")
+        raise StixError(name, f"not a STIX type name: {obj_type!r}", object_id=label, field="type")
     match = _ID.match(obj_id) if isinstance(obj_id, str) else None
     if match is None or match["type"] != obj_type:
-        raise StixError(name, f"not an identifier of a {obj_type}: {obj_id!r} (expected "
-                        f"{obj_type}--<UUID>)", object_id=label, field="id")
+        raise StixError(
+            name,
+            f"not an identifier of a {obj_type}: {obj_id!r} (expected {obj_type}--<UUID>)",
+            object_id=label,
+            field="id",
+        )
     spec = raw.get("spec_version")
     if obj_type not in SCO_TYPES and spec != "2.1":
         said = "missing" if spec is None else repr(spec)
-        raise StixError(name, f"spec_version {said}: a STIX 2.1 object must say '2.1'",
-                        object_id=obj_id, field="spec_version")
+        raise StixError(
+            name,
+            f"spec_version {said}: a STIX 2.1 object must say '2.1'",
+            object_id=obj_id,
+            field="spec_version",
+        )
     if obj_type in SCO_TYPES and spec not in (None, "2.1"):
-        raise StixError(name, f"spec_version {spec!r}: this importer reads STIX 2.1",
-                        object_id=obj_id, field="spec_version")
+        raise StixError(
+            name,
+            f"spec_version {spec!r}: this importer reads STIX 2.1",
+            object_id=obj_id,
+            field="spec_version",
+        )
     try:
         parsed = stix2.parse(raw, allow_custom=True, version="2.1")
     except stix2.exceptions.STIXError as exc:
-        raise StixError(name, _stix_reason(exc), object_id=obj_id,
-                        field=_stix_field(exc)) from None
+        raise StixError(name, _stix_reason(exc), object_id=obj_id, field=_stix_field(exc)) from None
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         # stix2 lets some malformed values through as plain Python errors (a list where a
         # string belongs); they are bad input all the same.
@@ -213,16 +246,23 @@ def _keep_newest(bundle: Bundle, obj_id: str, parsed: Any) -> None:
     if new_mod is not None and old_mod is not None and new_mod != old_mod:
         if new_mod > old_mod:
             bundle.objects[obj_id] = parsed
-        bundle.notes.append(f"{obj_id}: several versions; the newest (modified "
-                            f"{max(new_mod, old_mod)}) is read")
+        bundle.notes.append(
+            f"{obj_id}: several versions; the newest (modified {max(new_mod, old_mod)}) is read"
+        )
     elif _plain(parsed) != _plain(old):
-        raise StixError(bundle.source, "two different objects with the same id and version",
-                        object_id=obj_id, field="modified")
+        raise StixError(
+            bundle.source,
+            "two different objects with the same id and version",
+            object_id=obj_id,
+            field="modified",
+        )
 
 
 def _plain(obj: Any) -> str:
-    return str(obj.serialize(sort_keys=True)) if hasattr(obj, "serialize") else json.dumps(
-        obj, sort_keys=True, default=str
+    return (
+        str(obj.serialize(sort_keys=True))
+        if hasattr(obj, "serialize")
+        else json.dumps(obj, sort_keys=True, default=str)
     )
 
 
@@ -239,8 +279,12 @@ def _check_relationship_ends(bundle: Bundle) -> None:
         for end in ends:
             ref = obj.get(end)
             if ref is not None and ref not in bundle.objects:
-                raise StixError(bundle.source, f"refers to {ref}, which is not in the bundle",
-                                object_id=obj_id, field=end)
+                raise StixError(
+                    bundle.source,
+                    f"refers to {ref}, which is not in the bundle",
+                    object_id=obj_id,
+                    field=end,
+                )
 
 
 def _kind(value: object) -> str:

@@ -36,8 +36,7 @@ class Draft:
         """
         objs = obj if isinstance(obj, list) else [obj]
         ids = [str(o["id"]) for o in objs]
-        self.provenance[path] = SourceValue(source=", ".join(ids), field=field,
-                                            value=_text(value))
+        self.provenance[path] = SourceValue(source=", ".join(ids), field=field, value=_text(value))
         self.used.update(ids)
 
     def unknown_because(self, fact: str, reason: str) -> None:

@@ -23,8 +23,14 @@ def map_effects(inc: Draft, subjects: list[Any], graph: Graph, refs: References)
                 inc.used.add(str(rel["id"]))
                 for fact in facts:
                     evidence[fact].append((str(pattern["id"]), f"{technique} {label}".strip()))
-    for fact in ("effects.data_theft", "effects.disruption", "effects.hijacking",
-                 "effects.physical", "effects.ransomware", "context.supply_chain"):
+    for fact in (
+        "effects.data_theft",
+        "effects.disruption",
+        "effects.hijacking",
+        "effects.physical",
+        "effects.ransomware",
+        "context.supply_chain",
+    ):
         found = sorted(set(evidence.get(fact, [])))
         if found:
             patterns = [graph.objects[i] for i in sorted({i for i, _ in found})]
@@ -47,14 +53,22 @@ def _technique_facts(pattern: Any, refs: References) -> Iterable[tuple[str, str,
         known = vocab.TECHNIQUE_EVIDENCE.get(base)
         if known:
             facts.update(known[1])
-        phases = {str(p["phase_name"]) for p in pattern.get("kill_chain_phases", []) or []
-                  if p.get("kill_chain_name") in vocab.ATTACK_KILL_CHAINS}
+        phases = {
+            str(p["phase_name"])
+            for p in pattern.get("kill_chain_phases", []) or []
+            if p.get("kill_chain_name") in vocab.ATTACK_KILL_CHAINS
+        }
         if not phases and base in refs.techniques:
             phases = set(refs.techniques[base].phases)
         for fact, fact_phases in vocab.EFFECT_PHASES.items():
             if phases & fact_phases:
                 facts.add(fact)
-        name = known[0] if known else refs.techniques[base].name if base in refs.techniques \
+        name = (
+            known[0]
+            if known
+            else refs.techniques[base].name
+            if base in refs.techniques
             else str(pattern.get("name", ""))
+        )
         if facts:
             yield technique, name, facts

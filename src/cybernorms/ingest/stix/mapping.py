@@ -61,8 +61,7 @@ _IGNORED_TYPES = {
     "sighting": "a sighting of an indicator or observable: schema v1 has no field",
     "marking-definition": "a data marking, kept by the source (TLP, statements), not a fact",
     "course-of-action": "a defensive measure: schema v1 has no field",
-    "vulnerability": "a vulnerability used: schema v1 says zero_days only, which STIX does "
-    "not say",
+    "vulnerability": "a vulnerability used: schema v1 says zero_days only, which STIX does not say",
     "infrastructure": "infrastructure: its location would be territory_used, which v1 reads "
     "only from a direct statement",
     "note": "an analyst's note, kept by the source",
@@ -81,8 +80,10 @@ def incident_roots(bundle: Bundle) -> tuple[str, list[Any]]:
     if campaigns:
         return "campaign", campaigns
     reports = [
-        o for k, o in sorted(live.items())
-        if o["type"] == "report" and any(
+        o
+        for k, o in sorted(live.items())
+        if o["type"] == "report"
+        and any(
             str(r).split("--")[0] in ("intrusion-set", "threat-actor") and r in live
             for r in o.get("object_refs", [])
         )
@@ -109,8 +110,12 @@ def map_bundle(bundle: Bundle, refs: References) -> StixImport:
         except ValidationError as exc:
             first = exc.errors()[0]
             field = ".".join(str(p) for p in first["loc"])
-            raise StixError(bundle.source, f"cannot be an incident: {first['msg']}",
-                            object_id=str(root["id"]), field=field) from None
+            raise StixError(
+                bundle.source,
+                f"cannot be an incident: {first['msg']}",
+                object_id=str(root["id"]),
+                field=field,
+            ) from None
         result.incidents.append(incident)
         for obj_id in built.used:
             used_by[obj_id].append(incident.id)
@@ -146,15 +151,24 @@ def _map_root(root: Any, grouping: str, graph: Graph, refs: References) -> Draft
     map_attribution(inc, chain, graph, refs)
     map_targets(inc, subjects, graph, refs)
     map_effects(inc, subjects, graph, refs)
-    for fact in ("territory_used", "context.armed_conflict", "context.conflict_intensity",
-                 "requests", "effects.casualties", "effects.doxing", "effects.zero_days"):
+    for fact in (
+        "territory_used",
+        "context.armed_conflict",
+        "context.conflict_intensity",
+        "requests",
+        "effects.casualties",
+        "effects.doxing",
+        "effects.zero_days",
+    ):
         inc.unknown_because(fact, "STIX 2.1 has no property that states it")
-    inc.data["annotations"] = {"stix": {
-        "object": str(root["id"]),
-        "type": str(root["type"]),
-        "grouping": GROUPING_RULES[grouping],
-        "objects": sorted(inc.used),
-    }}
+    inc.data["annotations"] = {
+        "stix": {
+            "object": str(root["id"]),
+            "type": str(root["type"]),
+            "grouping": GROUPING_RULES[grouping],
+            "objects": sorted(inc.used),
+        }
+    }
     return inc
 
 
@@ -174,8 +188,11 @@ def _report_actors(report: Any, graph: Graph) -> list[Any]:
 
 def _dates(inc: Draft, obj: Any | None) -> None:
     if obj is None:
-        inc.unknown_because("start_date", "the report groups several actors and has no "
-                            "first_seen of its own (published is not when the operation ran)")
+        inc.unknown_because(
+            "start_date",
+            "the report groups several actors and has no "
+            "first_seen of its own (published is not when the operation ran)",
+        )
         return
     for prop, fact in (("first_seen", "start_date"), ("last_seen", "end_date")):
         value = obj.get(prop)

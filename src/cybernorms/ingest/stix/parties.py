@@ -41,8 +41,9 @@ def attribution_chain(first: list[Any], graph: Graph, inc: Draft) -> list[tuple[
     return out
 
 
-def map_initiator(inc: Draft, first: list[Any], chain: list[tuple[int, Any]], graph: Graph,
-               refs: References) -> None:
+def map_initiator(
+    inc: Draft, first: list[Any], chain: list[tuple[int, Any]], graph: Graph, refs: References
+) -> None:
     if not first:
         inc.unknown_because("initiator.name", "no attributed-to relationship from the incident")
         inc.unknown_because("initiator.category", "no actor in the bundle for this incident")
@@ -56,17 +57,20 @@ def map_initiator(inc: Draft, first: list[Any], chain: list[tuple[int, Any]], gr
 
 
 def _initiator_category(inc: Draft, first: list[Any], chain: list[tuple[int, Any]]) -> None:
-    individuals = [a for a in first if a["type"] == "identity"
-                   and a.get("identity_class") == "individual"]
+    individuals = [
+        a for a in first if a["type"] == "identity" and a.get("identity_class") == "individual"
+    ]
     if individuals and len(individuals) == len(first):
         inc.data["initiator"]["category"] = "individual"
         inc.keep("initiator.category", individuals[0], "identity_class", "individual")
         return
-    actors = [(d, a) for d, a in chain if a["type"] == "threat-actor" and a.get(
-        "threat_actor_types")]
+    actors = [
+        (d, a) for d, a in chain if a["type"] == "threat-actor" and a.get("threat_actor_types")
+    ]
     if not actors:
-        inc.unknown_because("initiator.category", "no threat-actor with threat_actor_types in "
-                            "the attribution chain")
+        inc.unknown_because(
+            "initiator.category", "no threat-actor with threat_actor_types in the attribution chain"
+        )
         return
     nearest = min(d for d, _ in actors)
     types = sorted({str(t) for d, a in actors if d == nearest for t in a["threat_actor_types"]})
@@ -76,16 +80,21 @@ def _initiator_category(inc: Draft, first: list[Any], chain: list[tuple[int, Any
     if len(mapped) == 1:
         inc.data["initiator"]["category"] = mapped.pop()
     elif mapped:
-        inc.unknown_because("initiator.category", f"threat_actor_types {types} name different "
-                            "kinds of actor")
+        inc.unknown_because(
+            "initiator.category", f"threat_actor_types {types} name different kinds of actor"
+        )
     else:
-        inc.unknown_because("initiator.category", f"threat_actor_types {types} do not say "
-                            "which kind of actor (nation-state: state organ or state-directed "
-                            "group)")
+        inc.unknown_because(
+            "initiator.category",
+            f"threat_actor_types {types} do not say "
+            "which kind of actor (nation-state: state organ or state-directed "
+            "group)",
+        )
 
 
-def _initiator_country(inc: Draft, chain: list[tuple[int, Any]], graph: Graph,
-                       refs: References) -> None:
+def _initiator_country(
+    inc: Draft, chain: list[tuple[int, Any]], graph: Graph, refs: References
+) -> None:
     for _, actor in chain:
         for rel, place in graph.related(actor["id"], "located-at"):
             code = vocab.country_code(str(place.get("country", "")))
@@ -99,19 +108,32 @@ def _initiator_country(inc: Draft, chain: list[tuple[int, Any]], graph: Graph,
             code = vocab.country_code(cluster.country) if cluster.country else None
             if code:
                 inc.data["initiator"]["country"] = code
-                inc.keep("initiator.country", actor,
-                         f"misp-galaxy threat-actor {cluster.value!r}: country", cluster.country)
+                inc.keep(
+                    "initiator.country",
+                    actor,
+                    f"misp-galaxy threat-actor {cluster.value!r}: country",
+                    cluster.country,
+                )
                 return
-    inc.unknown_because("initiator.country", "no located-at location with a country for the "
-                        "actors" + ("" if refs.actors else ", and no MISP galaxy given"))
+    inc.unknown_because(
+        "initiator.country",
+        "no located-at location with a country for the "
+        "actors" + ("" if refs.actors else ", and no MISP galaxy given"),
+    )
 
 
-def map_attribution(inc: Draft, chain: list[tuple[int, Any]], graph: Graph,
-                 refs: References) -> None:
-    inc.unknown_because("attribution.basis", "attributed-to does not say who attributed "
-                        "(the bundle's author is not necessarily a government)")
-    inc.unknown_because("attribution.attributing_states", "attributed-to does not say which "
-                        "states attributed the operation")
+def map_attribution(
+    inc: Draft, chain: list[tuple[int, Any]], graph: Graph, refs: References
+) -> None:
+    inc.unknown_because(
+        "attribution.basis",
+        "attributed-to does not say who attributed "
+        "(the bundle's author is not necessarily a government)",
+    )
+    inc.unknown_because(
+        "attribution.attributing_states",
+        "attributed-to does not say which states attributed the operation",
+    )
     found: dict[str, Any] = {}
     for _, actor in chain:
         if actor["type"] == "identity" and actor.get("identity_class") in vocab.GOVERNMENT_CLASSES:
@@ -129,21 +151,28 @@ def map_attribution(inc: Draft, chain: list[tuple[int, Any]], graph: Graph,
         if hint is not None:
             actor, prop, value = hint
             inc.keep("attribution.level", actor, prop, value)
-            inc.unknown_because("attribution.level", f"{prop} {value!r} points at a state "
-                                "without saying whether its organs acted (direct) or it "
-                                "directed others (indirect)")
+            inc.unknown_because(
+                "attribution.level",
+                f"{prop} {value!r} points at a state "
+                "without saying whether its organs acted (direct) or it "
+                "directed others (indirect)",
+            )
         else:
             inc.unknown_because("attribution.level", "nothing in the bundle names a state link")
     if "state" not in found:
-        inc.unknown_because("attribution.state", "no government identity with a country and "
-                            + ("no MISP suspected state sponsor" if refs.actors
-                               else "no MISP galaxy given") + " for the actors")
+        inc.unknown_because(
+            "attribution.state",
+            "no government identity with a country and "
+            + ("no MISP suspected state sponsor" if refs.actors else "no MISP galaxy given")
+            + " for the actors",
+        )
     if found:
         inc.data["attribution"] = found
 
 
-def _sponsor(inc: Draft, chain: list[tuple[int, Any]], refs: References,
-             attribution: dict[str, Any]) -> None:
+def _sponsor(
+    inc: Draft, chain: list[tuple[int, Any]], refs: References, attribution: dict[str, Any]
+) -> None:
     """MISP ``cfr-suspected-state-sponsor`` of the nearest actors the galaxy knows."""
     by_depth: dict[int, list[tuple[Any, Any, str]]] = defaultdict(list)
     for depth, actor in chain:
@@ -157,8 +186,9 @@ def _sponsor(inc: Draft, chain: list[tuple[int, Any]], refs: References,
     found = by_depth[min(by_depth)]
     codes = sorted({code for _, _, code in found})
     if len(codes) > 1:
-        inc.unknown_because("attribution.state", f"the MISP galaxy names several suspected "
-                            f"sponsors {codes}")
+        inc.unknown_because(
+            "attribution.state", f"the MISP galaxy names several suspected sponsors {codes}"
+        )
         inc.notes.append(f"MISP suspected sponsors disagree: {codes}")
         return
     actor, cluster, code = found[0]
@@ -170,9 +200,12 @@ def _sponsor(inc: Draft, chain: list[tuple[int, Any]], refs: References,
     attribution["state"] = code
     inc.keep("attribution.state", actor, field, cluster.sponsor + confidence)
     inc.keep("attribution.level", actor, field, cluster.sponsor + confidence)
-    inc.unknown_because("attribution.level", "a suspected state sponsor does not say whether "
-                        "the state's organs acted (direct) or it directed or supported others "
-                        "(indirect)")
+    inc.unknown_because(
+        "attribution.level",
+        "a suspected state sponsor does not say whether "
+        "the state's organs acted (direct) or it directed or supported others "
+        "(indirect)",
+    )
 
 
 def _state_hint(chain: list[tuple[int, Any]]) -> tuple[Any, str, str] | None:

@@ -57,8 +57,9 @@ class References:
     sources: list[str] = field(default_factory=list)
 
     @classmethod
-    def load(cls, *, misp_galaxy: Path | str | None = None,
-             mitre_attack: Path | str | None = None) -> References:
+    def load(
+        cls, *, misp_galaxy: Path | str | None = None, mitre_attack: Path | str | None = None
+    ) -> References:
         """Read the MISP galaxy folder (clusters ``threat-actor.json``, ``sector.json``) and the
         ATT&CK folder (``enterprise-attack/intrusion-set/*.json``, ``ics-attack/*.json``)."""
         refs = cls()
@@ -71,8 +72,11 @@ class References:
             files = sorted((folder / "enterprise-attack" / "intrusion-set").glob("*.json"))
             files += sorted((folder / "ics-attack").glob("*.json"))
             if not files:
-                raise StixError(str(folder), "no ATT&CK data (expected enterprise-attack/"
-                                "intrusion-set/*.json or ics-attack/*.json)")
+                raise StixError(
+                    str(folder),
+                    "no ATT&CK data (expected enterprise-attack/"
+                    "intrusion-set/*.json or ics-attack/*.json)",
+                )
             for path in files:
                 refs._read_attack(path)
         return refs
@@ -132,7 +136,8 @@ class References:
                     self.group_aliases[key] = self.group_aliases.get(key, frozenset()) | group
             elif obj.get("type") == "attack-pattern" and attack_id:
                 phases = frozenset(
-                    str(p.get("phase_name")) for p in obj.get("kill_chain_phases") or []
+                    str(p.get("phase_name"))
+                    for p in obj.get("kill_chain_phases") or []
                     if isinstance(p, dict)
                 )
                 self.techniques[attack_id] = Technique(attack_id, str(obj.get("name")), phases)

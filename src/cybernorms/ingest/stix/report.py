@@ -70,7 +70,9 @@ class StixImport:
             lines.append(f"  ignored {n} {obj_type}: {reason}")
         unknown = Counter(u.fact for u in self.unknown)
         if unknown:
-            lines.append("facts left unknown (incidents): " + ", ".join(
-                f"{fact} {n}" for fact, n in sorted(unknown.items())))
+            lines.append(
+                "facts left unknown (incidents): "
+                + ", ".join(f"{fact} {n}" for fact, n in sorted(unknown.items()))
+            )
         lines.extend(f"note: {n}" for n in self.notes)
         return "\n".join(lines)

@@ -30,8 +30,11 @@ def map_targets(inc: Draft, subjects: list[Any], graph: Graph, refs: References)
         unique = list({str(o["id"]): o for o in links}.values())
         inc.keep("targets", unique, "target_ref", ", ".join(str(o["target_ref"]) for o in unique))
     else:
-        inc.unknown_because("targets", "no targets relationship to an identity or location "
-                            "(absence in a bundle is not absence of victims)")
+        inc.unknown_because(
+            "targets",
+            "no targets relationship to an identity or location "
+            "(absence in a bundle is not absence of victims)",
+        )
 
 
 def _location_target(inc: Draft, rel: Any, place: Any, index: int) -> dict[str, Any]:
@@ -42,14 +45,18 @@ def _location_target(inc: Draft, rel: Any, place: Any, index: int) -> dict[str, 
     if code:
         inc.keep(f"{path}.country", place, "country", raw)
     else:
-        inc.unknown_because(f"{path}.country", f"location {place['id']} has no country "
-                            "(a region or coordinates only)" if not raw else
-                            f"country {raw!r} is not an ISO 3166 code")
+        inc.unknown_because(
+            f"{path}.country",
+            f"location {place['id']} has no country (a region or coordinates only)"
+            if not raw
+            else f"country {raw!r} is not an ISO 3166 code",
+        )
     return {"country": code, "name": place.get("name")}
 
 
-def _identity_targets(inc: Draft, rel: Any, identity: Any, start: int, graph: Graph,
-                      refs: References) -> list[dict[str, Any]]:
+def _identity_targets(
+    inc: Draft, rel: Any, identity: Any, start: int, graph: Graph, refs: References
+) -> list[dict[str, Any]]:
     """One target per sector the identity names (a target has one sector), at least one."""
     code, place, prop = identity_country(identity, graph)
     sectors: list[str | None] = [str(s) for s in identity.get("sectors", []) or []] or [None]
@@ -62,8 +69,11 @@ def _identity_targets(inc: Draft, rel: Any, identity: Any, start: int, graph: Gr
         if code:
             inc.keep(f"{path}.country", place, prop, place[prop])
         else:
-            inc.unknown_because(f"{path}.country", f"identity {identity['id']} has no x_country "
-                                "and no located-at location with a country")
+            inc.unknown_because(
+                f"{path}.country",
+                f"identity {identity['id']} has no x_country "
+                "and no located-at location with a country",
+            )
         if raw is None:
             inc.unknown_because(f"{path}.sector", f"identity {identity['id']} names no sector")
         else:
@@ -72,8 +82,9 @@ def _identity_targets(inc: Draft, rel: Any, identity: Any, start: int, graph: Gr
             inc.keep(f"{path}.sector", identity, "sectors", raw)
             inc.keep(f"{path}.category", identity, "sectors", raw)
             if sector is None:
-                inc.unknown_because(f"{path}.sector", f"sector {raw!r} has no single "
-                                    "counterpart in the schema")
+                inc.unknown_because(
+                    f"{path}.sector", f"sector {raw!r} has no single counterpart in the schema"
+                )
         out.append(target)
     return out
 

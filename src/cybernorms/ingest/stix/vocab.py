@@ -199,8 +199,7 @@ WHY_EVIDENCE_ONLY: Final[dict[str, str]] = {
     "happened nor whether it lasted under or over 24 hours (short/long)",
     "effects.ransomware": "encryption for impact is also how wipers disguised as ransomware "
     "work (T1486 does not say a ransom was asked)",
-    "effects.data_theft": "an exfiltration technique says data left, not whether it was "
-    "sensitive",
+    "effects.data_theft": "an exfiltration technique says data left, not whether it was sensitive",
     "effects.hijacking": "defacement or data manipulation does not say whether systems were "
     "misused or only empowered an operator",
     "effects.physical": "an ICS technique names the kind of loss, not whether it was local or "
