@@ -321,7 +321,7 @@ def _registry_view(ctx: Context, state: str) -> dict[str, Any]:
         "profiles": [
             (
                 p,
-                [key_names.get(s.keyid, s.keyid[:16]) for s in p.envelope.signatures],
+                sorted(key_names.get(s.keyid, s.keyid[:16]) for s in p.envelope.signatures),
                 _until(p.profile, [q.profile for q in history]),
             )
             for p in history
