@@ -23,6 +23,7 @@ class HeatCell:
     count: int
     shade: float  # 0..1, share of the largest count
     title: str
+    rule: str
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ def violations_by_year_and_rule(rows: Sequence[Row], *, cell: int = 26) -> HeatM
             n,
             n / top_count,
             f"{rule}, {year}: {n} violation verdict(s)",
+            rule,
         )
         for (rule, year), n in sorted(counts.items())
     ]
@@ -82,6 +84,7 @@ class Bar:
     count: int
     label: str
     title: str
+    rule: str
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,7 @@ def departures_by_position(rows: Sequence[Row], *, bar: int = 22) -> BarChart:
             n,
             f"{basis_label(basis)} · {rule}",
             f"{basis_label(basis)} departs from the package on {rule} in {n} verdict(s)",
+            rule,
         )
         for i, ((basis, rule), n) in enumerate(sorted(counts.items()))
     ]
