@@ -4,25 +4,31 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The tests and benchmarks also need the bulk back ends (DuckDB, Spark); the demo does not.
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: demo test lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev,bench,stix,api]'
+	$(BIN)/pip install -q -e '.[dev,bench,stix]'
 	touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/pip install -q -e '.[dev,bench,stix,bulk,spark,api]'
+	touch $(TEST_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/cybernorms check rulebooks examples/incidents
 	$(BIN)/cybernorms evaluate examples/incidents --profiles rulebooks/profiles --position GBR --position FRA --format summary
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/ruff check src tests benchmarks fuzz
 	$(BIN)/mypy
 	$(BIN)/pytest
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python -m benchmarks
 
 clean:

@@ -126,6 +126,9 @@ def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
         ("posture", "info", ("gge2015.b",)),
         ("posture", "info", ("gge2015.g",)),
         ("posture", "info", ("gge2015.j",)),
+        # the OEWG 2021 report's reporting recommendations (para. 64) judge practice too
+        ("posture", "info", ("oewg2021.survey",)),
+        ("posture", "info", ("oewg2021.views",)),
         ("position_diff", "info", ("il.sovereignty",)),
         ("position_diff", "info", ("il.countermeasures",)),
         ("position_diff", "info", ("il.due_diligence",)),

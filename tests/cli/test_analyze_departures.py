@@ -16,8 +16,13 @@ def test_departures_are_a_matrix_of_readings_by_rules() -> None:
     result = runner.invoke(app, ["analyze", "--format", "json"])
     assert result.exit_code == 0
     departures = json.loads(result.stdout)["departures"]
-    assert set(departures) == {"position:FRA", "position:GBR"}
-    assert departures["position:FRA"]["il.sovereignty"] == "violation; package: undetermined"
+    # every shipped position departs somewhere (else it would not ship); FRA and GBR among them
+    assert {"position:FRA", "position:GBR"} <= set(departures)
+    assert all(reading.startswith("position:") for reading in departures)
+    # the witness is the solver's choice: France's reading gives a violation where the package
+    # does not
+    assert departures["position:FRA"]["il.sovereignty"].startswith("violation; package: ")
+    assert departures["position:FRA"]["il.sovereignty"] != "violation; package: violation"
     assert departures["position:GBR"]["il.sovereignty"].startswith("dead_rule, no_violation")
     assert "il.use_of_force" not in departures["position:FRA"]  # no departure, no cell
 
@@ -29,5 +34,6 @@ def test_the_markdown_report_ends_with_the_table() -> None:
     header = "| reading | il.countermeasures | il.due_diligence | il.sovereignty |"
     at = lines.index(header)
     assert at > lines.index("| severity | kind | scope | rules | finding | witness |")
-    assert lines[at + 2].startswith("| position:FRA | violation; package: undetermined |")
-    assert lines[at + 3].startswith("| position:GBR |")
+    rows = {line.split(" | ")[0]: line for line in lines[at + 2 :] if line.startswith("| position:")}
+    assert rows["| position:FRA"].startswith("| position:FRA | violation; package: ")
+    assert "| position:GBR" in rows

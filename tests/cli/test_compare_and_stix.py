@@ -40,7 +40,11 @@ def row(found: dict[str, object], rule: str) -> dict[str, object]:
 
 def test_compare_all_puts_every_loaded_position_beside_the_packages() -> None:
     found = matrix()  # --position ALL is the default
-    assert found["columns"] == ["package", "position:FRA", "position:GBR"]
+    from cybernorms.service import loading
+
+    shipped = sorted(f"position:{p.state}" for p in loading.rulebooks().positions)
+    assert found["columns"] == ["package", *shipped]
+    assert {"position:FRA", "position:GBR"} <= set(shipped)
     sovereignty = row(found, "il.sovereignty")
     readings = sovereignty["readings"]
     assert isinstance(readings, dict)
@@ -76,7 +80,10 @@ def test_differences_only() -> None:
 
 
 def test_compare_formats(tmp_path: Path) -> None:
-    code, out, _ = run("compare", str(NOTPETYA), "--differences", "-f", "markdown")
+    code, out, _ = run(
+        "compare", str(NOTPETYA), "--position", "FRA", "--position", "GBR", "--differences",
+        "-f", "markdown",
+    )
     assert code == 0
     assert "| rule | subject | package | position:FRA | position:GBR | deciding facts |" in out
     assert "no_violation*" in out

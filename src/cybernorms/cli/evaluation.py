@@ -22,7 +22,7 @@ from cybernorms.cli.arguments import fail, parse_date
 from cybernorms.cli.console import cell, err, out, plain, progress_over
 from cybernorms.cli.helpscreen import Command
 from cybernorms.cli.outputs import OutputFormat, chosen_format, file_target, text_target
-from cybernorms.service.formats import Detail, InputFormat
+from cybernorms.service.formats import Detail, EngineName, InputFormat
 
 if TYPE_CHECKING:
     from rich.tree import Tree
@@ -352,6 +352,19 @@ def register(app: typer.Typer) -> None:
             help="Evaluate the files that can be read and list the others (exit 1 at the end).",
         ),
         reference_data: Path | None = options.reference_data(),
+        engine: EngineName = typer.Option(
+            EngineName.python,
+            "--engine",
+            help="python: one incident at a time, with traces. duckdb (embedded) or spark: the "
+            "rules as SQL over all incidents at once, outcomes and missing facts only (use "
+            "--no-trace with JSON). Needs the extra 'bulk' or 'spark'.",
+        ),
+        spark_master: str | None = typer.Option(
+            None,
+            "--spark-master",
+            metavar="URL",
+            help="With --engine spark: the cluster's master URL (default: local mode).",
+        ),
     ) -> None:
         """Evaluate incidents against the packages: one verdict per rule and subject.
 
@@ -396,7 +409,12 @@ def register(app: typer.Typer) -> None:
         detail = detail_for(fmt, with_trace)
         verdicts = filters.verdicts(
             evaluating.evaluate(
-                chosen, progress_over(incidents, "evaluating"), as_of=date, detail=detail
+                chosen,
+                progress_over(incidents, "evaluating"),
+                as_of=date,
+                detail=detail,
+                engine=engine,
+                spark_master=spark_master,
             )
         )
         if fmt is OutputFormat.table and output is None:

@@ -30,6 +30,11 @@ from cybernorms.rules.types import BOOL, STATE, STATE_LIST
 RULE_ID = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
 PACKAGE_ID = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 SEMVER = r"^\d+\.\d+\.\d+$"
+#: What a package may declare as its basis. ``consensus`` is only a claim, made good by an
+#: adoption on the forum record (``cybernorms.forum.basis_of``); the others say what the
+#: package is when no forum adopted it: an expert ``restatement``, a ``proposal`` tabled by
+#: its sponsors, or the shared reading of a declared group of states (``group:NAME``).
+BASIS = r"^(consensus|restatement|proposal|group:[a-z][a-z0-9]*(-[a-z0-9]+)*)$"
 
 
 def _expression_text(value: object) -> object:
@@ -76,7 +81,7 @@ class PackageDoc(_Doc):
     version: Annotated[str, Field(pattern=SEMVER)]
     title: str
     forum: str | None = None
-    basis: Literal["consensus", "restatement"] = "consensus"
+    basis: Annotated[str, Field(pattern=BASIS)] = "consensus"
     source: str | None = None
     requires: list[Annotated[str, Field(pattern=PACKAGE_ID)]] = Field(default_factory=list)
     parties: list[KnownState] = Field(default_factory=list)

@@ -6,9 +6,10 @@ front end (``formats.DATE_RULE``): a date D reads the profiles in force on D and
 ``as_of`` = D; none reads, for each incident, the profiles in force on its start date and
 gives rules ``as_of`` = the day of the run.
 
-``evaluate`` is the one place where the way to evaluate is chosen (today the Python engine:
-generated fast code for outcomes, generated tracing code where a trace or the facts read are
-wanted); a bulk engine (``cybernorms.bulk``) is another branch of ``_runner``.
+``evaluate`` is the one place where the way to evaluate is chosen: the Python engine
+(generated fast code for outcomes, generated tracing code where a trace or the facts read are
+wanted), or a bulk engine (``cybernorms.bulk``: the rules as SQL on DuckDB or Spark), which
+gives outcomes and missing facts for many incidents at once.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from cybernorms.model.verdict import Outcome, Verdict
 from cybernorms.rules.catalog import Rulebooks
 from cybernorms.rules.package import Package, Position
 from cybernorms.service import loading
-from cybernorms.service.formats import Detail
+from cybernorms.service.errors import BadRequest
+from cybernorms.service.formats import Detail, EngineName
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,16 +114,71 @@ def evaluate(
     *,
     as_of: dt.date | None,
     detail: Detail,
+    engine: EngineName = EngineName.python,
+    spark_master: str | None = None,
 ) -> Iterator[Verdict]:
     """Verdicts of each incident in turn (a stream: output can start before the last incident
     is read), for the reported packages, with as much as ``detail`` asks for and no more:
-    ``outcome`` and ``missing`` rows carry no trace, ``profiles`` rows no JSON trace."""
+    ``outcome`` and ``missing`` rows carry no trace, ``profiles`` rows no JSON trace.
+
+    ``engine``: ``python`` (the default) or a bulk engine (``duckdb``, ``spark``, with
+    ``spark_master`` for a cluster), which evaluates all incidents in one query and gives
+    outcomes and missing facts: a trace is refused there (``BadRequest``), and its rows name
+    no profile versions (``profiles`` is empty)."""
+    if engine is not EngineName.python:
+        yield from _bulk(chosen, incidents, as_of, detail, engine, spark_master)
+        return
     run = _runner(chosen, detail)
     report = chosen.report
     for incident in incidents:
         for v in run(incident, as_of):
             if report is None or v.package in report:
                 yield v
+
+
+def _bulk(
+    chosen: Setup,
+    incidents: Iterable[Incident],
+    as_of: dt.date | None,
+    detail: Detail,
+    engine: EngineName,
+    spark_master: str | None,
+) -> Iterator[Verdict]:
+    """All incidents through ``cybernorms.bulk`` at once, read back as verdict rows."""
+    if detail is Detail.trace:
+        raise BadRequest(
+            f"--engine {engine} gives outcomes and missing facts, not traces: use --engine "
+            "python for traces (or --no-trace; `cybernorms explain` traces one verdict)"
+        )
+    try:
+        from cybernorms.bulk import evaluate_many
+    except ImportError as exc:
+        extra = "spark" if engine is EngineName.spark else "bulk"
+        raise BadRequest(
+            f"--engine {engine} needs pip install 'cybernorms[{extra}]' ({exc})"
+        ) from None
+    table = evaluate_many(
+        list(incidents),
+        chosen.packages,
+        chosen.profiles,
+        chosen.positions,
+        engine="spark" if engine is EngineName.spark else "duckdb",
+        as_of=as_of,
+        spark_master=spark_master,
+    )
+    outcome_of = {o.label: o for o in Outcome}
+    report = chosen.report
+    for row in table.to_pylist():
+        if report is None or row["package"] in report:
+            yield Verdict(
+                row["incident"],
+                row["package"],
+                row["rule"],
+                row["subject"],
+                row["basis"],
+                outcome_of[row["outcome"]],
+                tuple(row["missing"] or ()),
+            )
 
 
 def _runner(chosen: Setup, detail: Detail) -> Runner:

@@ -18,6 +18,20 @@ class InputFormat(StrEnum):
     yaml = "yaml"
     eurepoc = "eurepoc"
     stix = "stix"
+    parquet = "parquet"
+
+
+class EngineName(StrEnum):
+    """Which back end evaluates (``service.evaluating.evaluate``).
+
+    ``python``: the engine, one incident at a time; the only one that gives traces and the
+    profile versions read. ``duckdb`` (embedded) and ``spark`` (a cluster, or local mode):
+    the rules compiled to SQL (``cybernorms.bulk``), outcomes and missing facts, for large
+    inputs; the differential tests hold all three to the same verdicts."""
+
+    python = "python"
+    duckdb = "duckdb"
+    spark = "spark"
 
 
 class Detail(StrEnum):

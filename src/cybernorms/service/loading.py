@@ -133,10 +133,16 @@ class _Reader:
             return self._eurepoc(path)
         if fmt is InputFormat.stix or (fmt is InputFormat.auto and _looks_like_stix(path)):
             return self._stix(path)
+        if fmt is InputFormat.parquet or (fmt is InputFormat.auto and suffix == ".parquet"):
+            return _parquet(path)
         if fmt in (InputFormat.json, InputFormat.yaml) or suffix in (".json", ".yaml", ".yml"):
             return load_incidents(path)
         raise DocumentError(
-            [Problem(str(path), "unknown input format (use --from json|yaml|eurepoc|stix)")]
+            [
+                Problem(
+                    str(path), "unknown input format (use --from json|yaml|eurepoc|stix|parquet)"
+                )
+            ]
         )
 
     def _eurepoc(self, path: Path) -> list[Incident]:
@@ -167,6 +173,30 @@ class _Reader:
             else:
                 self._references = reference_tables(self.reference_data)
         return self._references
+
+
+def _parquet(path: Path) -> list[Incident]:
+    """A Parquet incident table (the bulk layout, ``docs/bulk.md``): each row read back as an
+    incident. The table holds the facts only (no description, sources or provenance), which is
+    all an evaluation reads; a column of the wrong name or type is refused naming it."""
+    try:
+        from cybernorms.bulk import read_incidents_parquet
+    except ImportError as exc:  # pyarrow is in the bulk extra
+        raise DocumentError(
+            [Problem(str(path), f"Parquet input needs pip install 'cybernorms[bulk]' ({exc})")]
+        ) from None
+    from pydantic import ValidationError
+
+    incidents: list[Incident] = []
+    problems: list[Problem] = []
+    for i, row in enumerate(read_incidents_parquet(path).to_pylist()):
+        try:
+            incidents.append(Incident.model_validate(row))
+        except ValidationError as exc:
+            problems.append(Problem(f"{path}: row {i}", str(exc.errors()[0]["msg"])))
+    if problems:
+        raise DocumentError(problems)
+    return incidents
 
 
 def reference_tables(directory: Path) -> Any:

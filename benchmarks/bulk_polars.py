@@ -1,0 +1,125 @@
+"""The practical ceiling of the bulk benchmark: three rules written by hand as Polars expressions.
+
+``il.state_responsibility``, ``il.use_of_force`` and ``gge2015.f`` (DESIGN section 9 names
+these three as the benchmark rules), with the same three-valued meaning as the engine and the
+same outcome codes, so the benchmark can check that Polars and DuckDB agree before it compares
+their times. Outcome codes only (no ``missing``): the like-for-like DuckDB run is codes only too.
+
+Written for this benchmark, not for use: every rule here is a second statement of a criterion
+in ``rulebooks/``, which is exactly what the project avoids elsewhere; its only job is to say
+how fast a careful hand-written columnar query can be on this machine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import polars as pl
+
+from cybernorms.engine import ProfileBook
+
+ACTING = ["direct", "indirect"]
+
+
+def _kleene_in(column: pl.Expr, values: list[str]) -> pl.Expr:
+    return pl.when(column.is_null()).then(None).otherwise(column.is_in(values))
+
+
+def _any_code(pred: pl.Expr) -> pl.Expr:
+    """Per element: 2 true, 1 unknown, 0 false (the maximum over a list is Kleene ``any``)."""
+    return pl.when(pred).then(2).when(~pred).then(0).otherwise(1)
+
+
+def _decide(applies: pl.Expr, violated: pl.Expr, subject: pl.Expr) -> pl.Expr:
+    return (
+        pl.when(applies.eq(False))
+        .then(0)
+        .when(violated.eq(False))
+        .then(1)
+        .when(violated.is_null() | applies.is_null() | subject.is_null())
+        .then(2)
+        .otherwise(3)
+        .cast(pl.Int8)
+    )
+
+
+def _quantified(code: pl.Expr) -> pl.Expr:
+    """Kleene ``any`` from the maximum element code (an empty list: false; unknown: null)."""
+    return (
+        pl.when(pl.col("targets").is_null())
+        .then(None)
+        .when(code.fill_null(0).eq(2))
+        .then(True)
+        .when(code.fill_null(0).eq(1))
+        .then(None)
+        .otherwise(False)
+    )
+
+
+def three_rules(
+    frame: pl.DataFrame, packages: Sequence[Any], profiles: Sequence[Any], as_of: dt.date
+) -> pl.DataFrame:
+    """(incident, rule, subject, outcome) for the three rules on every incident."""
+    defaults = next(p for p in packages if p.id == "un-gge-2015").defaults.critical_sectors
+    book = ProfileBook(profiles)
+    in_force = {}
+    for state in book.states():
+        profile = book.in_force(state, as_of)
+        if profile is not None:
+            in_force[state] = profile.parameters.critical_sectors
+    critical = pl.DataFrame(
+        {"country": list(in_force), "critical": list(in_force.values())},
+        schema={"country": pl.String, "critical": pl.List(pl.String)},
+    )
+    rows = frame.select(
+        pl.col("id"),
+        pl.col("attribution").struct.field("state").alias("subject"),
+        pl.col("attribution").struct.field("level").alias("level"),
+        pl.col("effects").struct.field("physical").alias("physical"),
+        pl.col("effects").struct.field("casualties").alias("casualties"),
+        pl.col("effects").struct.field("disruption").alias("disruption"),
+        pl.col("targets"),
+    ).with_row_index("row")
+    elements = (
+        rows.select("row", "subject", "targets")
+        .filter(pl.col("targets").list.len() > 0)
+        .explode("targets")
+        .unnest("targets")
+        .join(critical, on="country", how="left")
+        .with_columns(
+            pl.when(pl.col("country").is_null())
+            .then(None)
+            .otherwise(pl.col("critical").fill_null(pl.lit(defaults, pl.List(pl.String))))
+            .alias("critical")
+        )
+        .group_by("row")
+        .agg(
+            _any_code(pl.col("country") != pl.col("subject")).max().alias("abroad"),
+            _any_code(
+                pl.when(pl.col("sector").is_null() | pl.col("critical").is_null())
+                .then(None)
+                .otherwise(pl.col("critical").list.contains(pl.col("sector")))
+            )
+            .max()
+            .alias("critical_target"),
+        )
+    )
+    joined = rows.join(elements, on="row", how="left")
+    acting = _kleene_in(pl.col("level"), ACTING)
+    force = _quantified(pl.col("abroad")) & (
+        _kleene_in(pl.col("physical"), ["local", "widespread"]) | (pl.col("casualties") > 0)
+    )
+    damage = _quantified(pl.col("critical_target")) & (
+        _kleene_in(pl.col("disruption"), ["short", "long"]) | (pl.col("physical") != "none")
+    )
+    subject = pl.col("subject")
+    out = joined.select(
+        pl.col("id").alias("incident"),
+        subject,
+        _decide(pl.lit(True), acting, subject).alias("il.state_responsibility"),
+        _decide(acting, force, subject).alias("il.use_of_force"),
+        _decide(acting, damage, subject).alias("gge2015.f"),
+    )
+    return out.unpivot(index=["incident", "subject"], variable_name="rule", value_name="outcome")

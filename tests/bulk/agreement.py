@@ -1,0 +1,93 @@
+"""The differential check: every back end gives every verdict, outcome and ``missing`` alike.
+
+The reference is the engine: its tracing interpreter (``Evaluator(reference=True)``), its
+generated tracing code (``Evaluator().verdicts``) and its generated fast path
+(``Evaluator().outcomes``, codes only). The bulk back ends must give exactly the same rows.
+
+The engine is the one of branch ``semantics`` (merged): the known-empty subject list
+(``territory_used: []``) gives one ``not_applicable`` verdict without subject in every back end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pyarrow as pa
+
+from cybernorms.bulk import evaluate_many
+from cybernorms.engine import Evaluator
+from cybernorms.model.facts import Incident
+from cybernorms.rules.catalog import Rulebooks
+from cybernorms.rules.package import Position
+
+Key = tuple[str, str, str | None, str]  # incident, rule, subject, basis
+Row = tuple[str, tuple[str, ...]]  # outcome, missing
+
+
+def engine_verdicts(
+    books: Rulebooks,
+    positions: Sequence[Position],
+    incidents: Sequence[Incident],
+    as_of: dt.date | None,
+) -> dict[Key, Row]:
+    """The engine's verdicts, after checking that its three paths agree among themselves."""
+    reference = Evaluator(books.packages, books.profiles, positions, reference=True)
+    generated = Evaluator(books.packages, books.profiles, positions, json_traces=False)
+    out: dict[Key, Row] = {}
+    for incident in incidents:
+        interpreted = {
+            (v.incident, v.rule, v.subject, v.basis): (v.outcome.label, v.missing)
+            for v in reference.verdicts(incident, as_of)
+        }
+        traced = {
+            (v.incident, v.rule, v.subject, v.basis): (v.outcome.label, v.missing)
+            for v in generated.verdicts(incident, as_of)
+        }
+        fast = {
+            (incident.id, rule, subject, basis): code
+            for basis, rule, subject, code in generated.outcomes(incident, as_of)
+        }
+        assert traced == interpreted
+        assert fast == {k: _CODES[o] for k, (o, _) in interpreted.items()}
+        out.update(interpreted)
+    return out
+
+
+_CODES = {"not_applicable": 0, "no_violation": 1, "undetermined": 2, "violation": 3}
+
+
+def bulk_verdicts(table: pa.Table) -> dict[Key, Row]:
+    rows: dict[Key, Row] = {}
+    for r in table.to_pylist():
+        key = (r["incident"], r["rule"], r["subject"], r["basis"])
+        assert key not in rows, f"two verdicts for {key}"
+        rows[key] = (r["outcome"], tuple(r["missing"]))
+    return rows
+
+
+def assert_agree(
+    books: Rulebooks,
+    incidents: Sequence[Incident],
+    *,
+    positions: Sequence[Position] = (),
+    engine: str = "duckdb",
+    spark_master: str | None = None,
+    as_of: dt.date | None = dt.date(2025, 1, 1),
+) -> int:
+    """Bulk verdicts equal the engine's; returns how many verdicts were compared."""
+    expected = engine_verdicts(books, positions, incidents, as_of)
+    table = evaluate_many(
+        incidents,
+        books.packages,
+        books.profiles,
+        positions,
+        engine=engine,  # type: ignore[arg-type]
+        as_of=as_of,
+        spark_master=spark_master,
+    )
+    got = bulk_verdicts(table)
+    assert set(got) == set(expected)
+    differ = {k: (got[k], expected[k]) for k in expected if got[k] != expected[k]}
+    assert not differ, f"{len(differ)} verdicts differ, e.g. {sorted(differ.items())[:3]}"
+    return len(expected)
