@@ -1,4 +1,4 @@
-"""The README proposal (docs/readme-api.md) as a test: the walk-through's signed files made by
+"""The README's HTTP API section as a test: the walk-through's signed files made by
 the CLI, published over HTTP, read back, proved, and a rollback refused with its reason."""
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
 """The README's Python API example runs as written (issue 11, item 6).
 
 The block between ``<!-- python-api:begin -->`` and ``<!-- python-api:end -->`` is read from
-README.md when it holds the markers, else from docs/readme-workbench.md (the proposal the
-lead pastes into the README), and executed from the repository root.
+README.md and executed from the repository root.
 """
 
 from __future__ import annotations
@@ -19,14 +18,14 @@ BEGIN, END = "<!-- python-api:begin -->", "<!-- python-api:end -->"
 
 
 def api_block() -> str:
-    for doc in (REPO / "README.md", REPO / "docs" / "readme-workbench.md"):
+    for doc in (REPO / "README.md",):
         text = doc.read_text(encoding="utf-8")
         if BEGIN in text:
             between = text.split(BEGIN, 1)[1].split(END, 1)[0]
             found = re.search(r"```python\n(.*?)```", between, re.DOTALL)
             assert found, f"{doc}: no python code block between the markers"
             return found.group(1)
-    raise AssertionError("no python-api block in README.md or docs/readme-workbench.md")
+    raise AssertionError("no python-api block in README.md")
 
 
 def test_the_python_api_example_runs_and_prints_what_the_readme_says(
