@@ -21,6 +21,7 @@ from cybernorms.api.bodies import BodyLimit
 from cybernorms.api.context import Context
 from cybernorms.api.routes import acts, evaluation, log, registry
 from cybernorms.api.settings import Settings
+from cybernorms.api.web import routes as web_routes
 from cybernorms.errors import CybernormsError
 
 DESCRIPTION = """\
@@ -56,4 +57,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(Exception, problems.bug_handler)
     for module in (log, acts, registry, evaluation):
         app.include_router(module.router)
+    app.include_router(web_routes.router)  # the dashboard's pages under /web/
     return app

@@ -19,9 +19,12 @@ class Settings:
     else the default file). ``log_key``: the file holding the log's checkpoint signing key
     (``None``: wherever the store keeps it; see docs/api.md). ``limits``: request limits
     (``request_bytes``, ``request_incidents``) and every other limit the parsers apply.
-    ``rulebooks``: the rulebook directory evaluation reads (``None``: the shipped set)."""
+    ``rulebooks``: the rulebook directory evaluation reads (``None``: the shipped set).
+    ``incidents``: the incident files or directory the web dashboard browses (``None``: the
+    curated ``examples/incidents`` of a source checkout when there is one; see docs/web.md)."""
 
     db_url: str | None = None
     log_key: Path | None = None
     limits: Limits = field(default_factory=lambda: LIMITS)
     rulebooks: Path | None = None
+    incidents: Path | None = None

@@ -1,0 +1,59 @@
+"""What the pages are drawn from, without HTTP: any text an incident holds is shown escaped,
+and the charts count exactly what the incident pages mark."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import markupsafe
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cybernorms.api.web import charts
+from cybernorms.api.web.catalogue import Catalogue, Filters
+from cybernorms.api.web.routes import templates
+from cybernorms.model.facts import Incident
+from cybernorms.service import loading
+
+BOOKS = loading.rulebooks(with_examples=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=st.text(min_size=1, max_size=30), incident_id=st.text(min_size=1, max_size=30))
+def test_any_incident_text_is_escaped_in_the_list(name: str, incident_id: str) -> None:
+    incident = Incident(id=incident_id, name=name, attribution={"state": "RUS", "level": "direct"})
+    cat = Catalogue(BOOKS, [incident], "generated")
+    html = templates.get_template("incidents.html").render(
+        cat=cat, rows=cat.filtered(Filters()), filters=Filters(), choices=cat.choices()
+    )
+    assert str(markupsafe.escape(name)) in html
+    assert str(markupsafe.escape(incident_id)) in html
+    for raw in (name, incident_id):
+        if any(c in raw for c in "<>&\"'"):
+            assert f">{raw}<" not in html
+
+
+def test_departures_chart_counts_what_the_matrices_mark(incidents_dir: Path) -> None:
+    cat = Catalogue(BOOKS, loading.load_incident_inputs([incidents_dir]).incidents, "test")
+    marked = sum(
+        1
+        for row in cat.rows
+        for line in cat.matrix(row.incident.id).rows
+        for cell in line.cells.values()
+        if cell.departs
+    )
+    chart = charts.departures_by_position(cat.rows)
+    assert marked > 0
+    assert sum(bar.count for bar in chart.bars) == marked
+
+
+def test_heat_map_counts_package_violations_only(incidents_dir: Path) -> None:
+    cat = Catalogue(BOOKS, loading.load_incident_inputs([incidents_dir]).incidents, "test")
+    heat = charts.violations_by_year_and_rule(cat.rows)
+    expected = sum(
+        1
+        for row in cat.rows
+        for v in row.verdicts
+        if v.outcome.label == "violation" and not v.basis.startswith("position:")
+    )
+    assert sum(c.count for c in heat.cells) == expected > 0
