@@ -28,7 +28,10 @@ def test_serve_starts_the_api_on_loopback(tmp_path: Path) -> None:
     Registry.init(url).close()
     port = _free_port()
     env = {**os.environ, "CYBERNORMS_DB": url}
-    command = [CYBERNORMS, "serve", "--port", str(port)]
+    mine = tmp_path / "incidents"
+    mine.mkdir()
+    (mine / "one.yaml").write_text("id: ex:served-here\nstart_date: 2024-01-01\n", "utf-8")
+    command = [CYBERNORMS, "serve", "--port", str(port), "--incidents", str(mine)]
     with subprocess.Popen(
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     ) as server:
@@ -45,6 +48,8 @@ def test_serve_starts_the_api_on_loopback(tmp_path: Path) -> None:
             assert docs.status_code == 200
             spec = httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=5).json()
             assert "/v1/acts" in spec["paths"]
+            home = httpx.get(f"http://127.0.0.1:{port}/", timeout=30, follow_redirects=True)
+            assert home.url.path == "/web/" and "ex:served-here" in home.text  # --incidents
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -57,6 +62,15 @@ def test_serve_refuses_to_start_without_a_registry(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert "refused (NotInitialised)" in done.stderr
+
+
+def test_serve_refuses_a_missing_incidents_path(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'registry.db'}"
+    Registry.init(url).close()
+    command = [CYBERNORMS, "serve", "--db", url, "--incidents", str(tmp_path / "none")]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "--incidents" in done.stderr and "no such file or directory" in done.stderr
 
 
 def test_serve_refuses_to_start_without_the_logs_key(tmp_path: Path) -> None:

@@ -172,3 +172,9 @@ def test_state_page_shows_profile_versions_signers_and_log_entries(
     assert page.count("root v1 key 1, root v1 key 2") == 2
     assert 'href="/log/entries/1"' in page and 'href="/log/entries/2"' in page
     assert page.count("<rect") == 2  # the timeline: one bar per version
+
+
+def test_the_servers_address_leads_to_the_dashboard(client: TestClient) -> None:
+    answer = client.get("/", follow_redirects=False)
+    assert answer.status_code == 307 and answer.headers["location"] == "/web/"
+    assert "/" not in client.get("/openapi.json").json()["paths"]  # not an API resource

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -58,4 +59,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (log, acts, registry, evaluation):
         app.include_router(module.router)
     app.include_router(web_routes.router)  # the dashboard's pages under /web/
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        """A person who opens the server's address lands on the dashboard."""
+        return RedirectResponse("/web/", status_code=307)
+
     return app

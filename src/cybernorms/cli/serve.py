@@ -32,6 +32,13 @@ def register(app: typer.Typer) -> None:
         rulebooks: Path | None = typer.Option(
             None, "--rulebooks", help="Rulebook directory evaluation reads (default: shipped)."
         ),
+        incidents: Path | None = typer.Option(
+            None,
+            "--incidents",
+            metavar="PATH",
+            help="Incident files or directory the web dashboard browses (default: the "
+            "checkout's examples/incidents).",
+        ),
         request_bytes: int | None = typer.Option(
             None, "--max-request-bytes", min=1, help="Largest request body (default: limits)."
         ),
@@ -69,6 +76,14 @@ def register(app: typer.Typer) -> None:
         # every publication is answered under a checkpoint the server signs.
         with Registry.open(db, log_key_file=log_key) as registry:
             registry.require_signer()
-        settings = Settings(db_url=db, log_key=log_key, limits=limits, rulebooks=rulebooks)
-        typer.echo(f"cybernorms API on http://{host}:{port} (docs: /docs, OpenAPI: /openapi.json)")
+        if incidents is not None and not incidents.exists():
+            typer.echo(f"error: --incidents {incidents}: no such file or directory", err=True)
+            raise typer.Exit(1)
+        settings = Settings(
+            db_url=db, log_key=log_key, limits=limits, rulebooks=rulebooks, incidents=incidents
+        )
+        typer.echo(
+            f"cybernorms API on http://{host}:{port} (dashboard: /web/, docs: /docs, "
+            "OpenAPI: /openapi.json)"
+        )
         uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
