@@ -85,12 +85,12 @@ def test_a_slow_client_holds_up_no_one(registry: Registry, db_url: str, world: W
                 f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
             )
             slow.sendall(head.encode() + body[:10])
-            # While the slow body trickles in, others are served at once.
-            started = time.monotonic()
+            # While the slow body is unfinished, others are served: a server that waited for
+            # it would never answer these (the rest of the body is sent only afterwards), and
+            # the client's timeout would raise.
             with httpx.Client(base_url=base, timeout=10) as http:
                 for _ in range(5):
                     assert http.get("/log/checkpoint").status_code == 200
-            assert time.monotonic() - started < 5
             rest = body[10:]
             step = max(1, len(rest) // 8)
             for at in range(0, len(rest), step):

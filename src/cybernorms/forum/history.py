@@ -20,7 +20,6 @@ from the shipped package files.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from collections.abc import Sequence
@@ -87,7 +86,7 @@ def load_history(
         if "seq" in entry.act:
             problems.append(Problem(doc.where((*where, "seq")), "seq: given by the file's order"))
             continue
-        payload = json.dumps({**entry.act, "seq": i + 1}, default=_iso).encode()
+        payload = json.dumps(json_ready({**entry.act, "seq": i + 1})).encode()
         try:
             act = parse_act(payload)
         except ForumError as exc:
@@ -115,11 +114,6 @@ def package_content_hash(path: Path | str) -> str:
 def content_hash_of(document: Document) -> str:
     return hashlib.sha256(canonical_json(json_ready(document.value))).hexdigest()
 
-
-def _iso(value: object) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    raise TypeError(f"not JSON: {value!r}")
 
 
 __all__: Sequence[str] = ("RECORDER", "content_hash_of", "load_history", "package_content_hash")

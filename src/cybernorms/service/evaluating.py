@@ -82,14 +82,13 @@ def evaluator(chosen: Setup, *, json_traces: bool = False) -> Evaluator:
     """The compiled evaluator of a setup, built once and remembered (the last ``_KEEP``).
 
     The key is the identity of the packages, positions and profiles (``loading`` hands out
-    the same objects while their files are unchanged), the trace form, and the day: the
-    engine reads today's date when it is built, so an evaluator never outlives its day."""
+    the same objects while their files are unchanged) and the trace form. The evaluation date
+    is not part of it: the engine takes it per call, never when it is built."""
     key = (
         tuple(map(id, chosen.packages)),
         tuple(map(id, chosen.positions)),
         tuple(map(id, chosen.profiles)),
         json_traces,
-        dt.date.today(),
     )
     found = _evaluators.get(key)
     if found is not None:
