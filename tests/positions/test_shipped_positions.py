@@ -47,10 +47,21 @@ def test_every_position_file_is_loaded_under_its_own_name(books: Rulebooks) -> N
 @pytest.mark.parametrize("state", shipped_states())
 def test_every_override_has_a_note(books: Rulebooks, state: str) -> None:
     position = books.position(state)
-    assert position.overrides, f"{state}: a position that re-reads no rule says nothing"
+    assert position.overrides or position.added, (
+        f"{state}: a position that neither re-reads nor adds a rule says nothing"
+    )
     for rule_id in position.overrides:
         note = position.notes.get(rule_id, "")
         assert note.startswith("(our paraphrase)"), f"{state} {rule_id}: note missing"
+
+
+@pytest.mark.parametrize("state", shipped_states())
+def test_every_added_rule_is_paraphrased_and_sourced(books: Rulebooks, state: str) -> None:
+    """A rule a position adds (a question its package does not ask, e.g. Estonia's collective
+    countermeasures) is the state's reading too: our words, and the text it comes from."""
+    for rule in books.position(state).added:
+        assert rule.text.startswith("(our paraphrase)"), f"{state} {rule.id}: text not ours"
+        assert rule.source.strip(), f"{state} {rule.id}: no source"
 
 
 @pytest.mark.parametrize("state", sorted(set(shipped_states()) - UNCITED_LEGACY))
@@ -98,3 +109,25 @@ def test_every_override_is_shown_departing_from_the_package(books: Rulebooks, st
     assert (POSITIONS / f"{state}{EXAMPLES_SUFFIX}").exists(), f"{state}: no examples file"
     missing = set(position.overrides) - _departures(books, position)
     assert not missing, f"{state}: no example shows where it departs on {sorted(missing)}"
+
+
+def _shown(books: Rulebooks, position: Position) -> set[str]:
+    """The rules for which some example expects a verdict under the position itself."""
+    own = f"position:{position.state}"
+    return {
+        e.rule
+        for example_file in books.examples
+        if example_file.owner == own
+        for example, _ in example_file.examples
+        for e in example.expect
+        if (e.basis or own) == own
+    }
+
+
+@pytest.mark.parametrize("state", shipped_states())
+def test_every_added_rule_is_shown_by_an_example(books: Rulebooks, state: str) -> None:
+    """The package has no verdict to differ from for an added rule: an example shows the
+    position's own answer instead (both outcomes, where the facts allow)."""
+    position = books.position(state)
+    missing = {r.id for r in position.added} - _shown(books, position)
+    assert not missing, f"{state}: no example shows the added rules {sorted(missing)}"
