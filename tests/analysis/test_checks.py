@@ -115,6 +115,8 @@ def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
     GBR reads sovereignty as no standalone rule and due diligence as unsettled law (its
     overrides make both rules dead under its lens, deliberately), and CAN, ISR and NZL read
     due diligence as a voluntary norm, not binding law (dead under their lenses, likewise);
+    IRN reads sovereignty more widely (a position_diff, no dead rule); EST only adds a rule
+    (collective countermeasures), which the package cannot differ on;
     the posture norms of the
     2015 GGE report judge practice, not incidents; positions differ from the restatement."""
     report = analyze(shipped.packages, shipped.positions, shipped.profiles)
@@ -142,6 +144,9 @@ def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
         ("il-core@1.0.0 + position:ISR", ("il.due_diligence",)),
         ("il-core@1.0.0 + position:NZL", ("il.due_diligence",)),
         ("il-core@1.0.0 + position:CAN", ("il.due_diligence",)),
+        # Iran: an intrusion shown by data taken or systems hijacked breaches sovereignty.
+        ("il-core@1.0.0 + position:IRN", ("il.sovereignty",)),
+        ("il-core@1.0.0 + position:IRN", ("il.countermeasures",)),
     }
     for f in report.findings:
         if f.witness is not None:
