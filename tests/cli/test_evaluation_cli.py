@@ -191,7 +191,10 @@ def test_bad_incident_files_are_refused(
 
 
 def test_missing_input_and_unknown_options(tmp_path: Path) -> None:
-    code, _, err = run("evaluate", str(tmp_path / "nope.yaml"), "--rulebooks", str(LANG))
+    # --no-shipped: the test rulebook's position EST must not meet the shipped one.
+    code, _, err = run(
+        "evaluate", str(tmp_path / "nope.yaml"), "--rulebooks", str(LANG), "--no-shipped"
+    )
     assert code == 1 and "no such file" in err
     code, _, err = run(
         "evaluate",
