@@ -40,8 +40,8 @@ def upgrade() -> None:
     if conn.dialect.name == "sqlite":
         _edit_sqlite_schema(conn)
     else:
-        op.drop_constraint("ck_log_entries_kind", "log_entries", type_="check")
-        op.create_check_constraint("ck_log_entries_kind", "log_entries", _NEW_KINDS)
+        op.drop_constraint(op.f("ck_log_entries_kind"), "log_entries", type_="check")
+        op.create_check_constraint(op.f("ck_log_entries_kind"), "log_entries", _NEW_KINDS)
         op.alter_column("log_entries", "state", type_=sa.String(120), existing_nullable=True)
         op.alter_column("roots", "state", type_=sa.String(120), existing_nullable=False)
     op.create_table(
