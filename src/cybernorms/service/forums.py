@@ -16,8 +16,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,12 @@ from cybernorms.service.registry import (
     _publish,
     _registry,
     load_signing_keys,
+)
+from cybernorms.store.decision_receipt import (
+    DECISION_RECEIPT_TYPE,
+    DecisionReceipt,
+    VerifiedDecisions,
+    verify_decision_receipt,
 )
 from cybernorms.trust.canonical import json_ready
 from cybernorms.trust.envelope import Envelope, sign_document
@@ -149,6 +156,49 @@ def publish_act(
     return ActPublication(publication, signed)
 
 
+def record_act(
+    author: Author,
+    build: Callable[[ForumState], dict[str, Any]],
+    key_files: Sequence[Path],
+    db: str | None,
+    *,
+    receipt: Path | None = None,
+    log_key_file: Path | None = None,
+    unlock: Unlock = None,
+) -> ActPublication:
+    """``publish_act`` of the act ``build`` makes from the forum state now (a call pins the
+    proposal's current revision, a position the call's pinned one, unless told otherwise)."""
+    fields = build(forum_state(db))
+    return publish_act(
+        author, fields, key_files, db, receipt=receipt, log_key_file=log_key_file, unlock=unlock
+    )
+
+
+@dataclass(frozen=True)
+class PackageVersion:
+    """A package file as a forum names it: its id, content hash and every norm id in it."""
+
+    package: str
+    revision: str
+    norms: list[str]
+
+
+def package_version(path: Path) -> PackageVersion:
+    """Read a package file's identity as ``package publish`` computes it (SHA-256 of its
+    canonical JSON) and its norms (rule ids); ``DocumentError`` if it is not a package."""
+    from cybernorms.forum.history import content_hash_of
+    from cybernorms.model.documents import DocumentError, Problem
+    from cybernorms.service.inputs import read_yaml
+
+    document = read_yaml(path, "package")
+    value = document.value
+    rules = value.get("rules") if isinstance(value, dict) else None
+    if not isinstance(value, dict) or not isinstance(value.get("package"), str) or not rules:
+        raise DocumentError([Problem(str(path), "a package names 'package:' and lists 'rules:'")])
+    ids = sorted({str(r.get("id")) for r in rules if isinstance(r, dict)})
+    return PackageVersion(str(value["package"]), content_hash_of(document), ids)
+
+
 def publish_signed_act(envelope_file: Path, db: str | None) -> Publication:
     """Publish an act signed elsewhere (its envelope file)."""
     from cybernorms.service.registry import load_envelope
@@ -188,38 +238,8 @@ def load_recorded_history(
 # --- reading ----------------------------------------------------------------------------------
 
 
-def status_rows(db: str | None, package: str, revision: str | None = None) -> list[StatusRow]:
-    """A treaty version's status table in the UN Treaty Collection's shape (its adopted
-    version by default)."""
-    state = forum_state(db)
-    record = state.package(package)
-    if revision is None:
-        if not record.adoptions:
-            raise InvalidRequest(f"package {package} has no adopted version on the log")
-        revision = record.adoptions[-1].content_hash
-    return state.status_table(package, revision)
-
-
-def status_document(rows: Sequence[StatusRow]) -> list[dict[str, Any]]:
-    return [json_ready(_row_json(r)) for r in rows]
-
-
 def _row_json(row: StatusRow) -> dict[str, Any]:
-    from dataclasses import asdict
-
     return asdict(row)
-
-
-def status_csv(rows: Sequence[StatusRow]) -> str:
-    documents = status_document(rows)
-    out = io.StringIO()
-    if not documents:
-        return ""
-    writer = csv.DictWriter(out, fieldnames=list(documents[0]), lineterminator="\n")
-    writer.writeheader()
-    for doc in documents:
-        writer.writerow({k: _cell(v) for k, v in doc.items()})
-    return out.getvalue()
 
 
 def _cell(value: Any) -> str:
@@ -228,3 +248,313 @@ def _cell(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "; ".join(_cell(v) for v in value)
     return str(value)
+
+
+# --- building acts from the state the log folds to --------------------------------------------
+
+
+def _read_terms(path: Path) -> dict[str, Any]:
+    from cybernorms.service.inputs import read_yaml
+
+    value = read_yaml(path, "package terms").value
+    if not isinstance(value, dict):
+        raise InvalidRequest(f"{path}: package terms are a mapping (package, kind, ...)")
+    return dict(json_ready(value))
+
+
+def forum_new_fields(
+    forum: str,
+    name: str,
+    mandate: str,
+    rule: str,
+    quorum: str,
+    eligible: Sequence[str],
+    terms: Sequence[Path],
+) -> dict[str, Any]:
+    """A ``forum_new`` act: one decision rule for every kind of question (``consensus``,
+    ``majority`` or ``two_thirds`` with ``quorum`` N/D), listed or open membership."""
+    decision: dict[str, Any] = {"rule": rule}
+    if rule != "consensus":
+        numerator, _, denominator = quorum.partition("/")
+        if not (numerator.isdigit() and denominator.isdigit()):
+            raise InvalidRequest(f"--quorum: {quorum!r} is not N/D")
+        decision["quorum"] = {"numerator": int(numerator), "denominator": int(denominator)}
+    fields: dict[str, Any] = {
+        "kind": "forum_new",
+        "forum": forum,
+        "name": name,
+        "mandate": mandate,
+        "membership": "listed" if eligible else "open",
+        "decision_rules": {q: decision for q in ("new_package", "amendment", "withdrawal")},
+        "packages": [_read_terms(p) for p in terms],
+    }
+    if eligible:
+        fields["eligible"] = sorted(set(eligible))
+    return fields
+
+
+def propose_fields(
+    forum: str, proposal: str, package: Path, kind: str, terms: Path | None
+) -> dict[str, Any]:
+    """A ``propose`` act naming the whole package file (content hash and every norm)."""
+    version = package_version(package)
+    fields: dict[str, Any] = {
+        "kind": "propose",
+        "forum": forum,
+        "proposal": proposal,
+        "proposal_kind": kind,
+        "package": version.package,
+        "revision": version.revision,
+        "norms": version.norms,
+    }
+    if terms is not None:
+        fields["terms"] = _read_terms(terms)
+    elif kind == "new_package":
+        fields["terms"] = {"package": version.package, "kind": "norms"}
+    return fields
+
+
+def current_revision(state: ForumState, forum: str, proposal: str) -> str:
+    found = state.forum(forum).proposals.get(proposal)
+    if found is None:
+        from cybernorms.forum.errors import UnknownProposal
+
+        raise UnknownProposal(f"forum {forum} has no proposal {proposal!r}")
+    return found.current.content_hash
+
+
+def call_fields(
+    state: ForumState, forum: str, call: str, proposal: str, ends: datetime
+) -> dict[str, Any]:
+    """A ``call`` pinning the proposal's current revision, stating the forum's rule for the
+    question and freezing its voting members now."""
+    record = state.forum(forum)
+    found = record.proposals.get(proposal)
+    if found is None:
+        from cybernorms.forum.errors import UnknownProposal
+
+        raise UnknownProposal(f"forum {forum} has no proposal {proposal!r}")
+    rule = record.charter.decision_rules.for_question(found.kind)
+    return {
+        "kind": "call",
+        "forum": forum,
+        "call": call,
+        "proposal": proposal,
+        "revision": found.current.content_hash,
+        "rule": json.loads(rule.model_dump_json()),
+        "electorate": list(record.voting_members()),
+        "period_ends": ends.isoformat(),
+    }
+
+
+def pinned_revision(state: ForumState, forum: str, call: str) -> str:
+    return state.call(forum, call).revision
+
+
+def close_fields(state: ForumState, forum: str, call: str, outcome: str | None) -> dict[str, Any]:
+    """A ``close`` recording ``outcome`` (default: the one the log gives) with the counts
+    the log gives after a vote. The fold refuses an outcome that does not follow."""
+    from cybernorms.forum.acts import VotingRule
+    from cybernorms.forum.decision import outcome as computed_outcome
+
+    found = state.call(forum, call)
+    tally = found.tally()
+    fields: dict[str, Any] = {
+        "kind": "close",
+        "forum": forum,
+        "call": call,
+        "revision": found.revision,
+        "outcome": outcome or computed_outcome(found.rule, tally),
+    }
+    if isinstance(found.rule, VotingRule):
+        fields["counts"] = json.loads(tally.counts.model_dump_json())
+    return fields
+
+
+def adopted_revision(state: ForumState, package: str) -> str:
+    """The adopted version of a package (the last adoption on the log)."""
+    record = state.package(package)
+    if not record.adoptions:
+        from cybernorms.forum.errors import NotWholePackage
+
+        raise NotWholePackage(f"package {package} has no adopted version on the log")
+    return record.adoptions[-1].content_hash
+
+
+# --- reading: status tables and history --------------------------------------------------------
+
+
+def forum_status_document(db: str | None, forum: str) -> dict[str, Any]:
+    """A forum's members, calls (outcome, or what the call still needs, in words) and the
+    adoptions it decided, as JSON-ready data; statements are listed apart, attributed."""
+    state = forum_state(db)
+    record = state.forum(forum)
+    calls = []
+    for call in record.calls.values():
+        proposal = record.proposals[call.proposal]
+        calls.append(
+            {
+                "call": call.id,
+                "proposal": call.proposal,
+                "package": proposal.package,
+                "revision": call.revision,
+                "status": call.status,
+                "outcome": call.outcome,
+                "needs": None if call.outcome else state.what_it_still_needs(forum, call.id),
+            }
+        )
+    adoptions = [
+        {
+            "package": a.package,
+            "revision": a.content_hash,
+            "outcome": a.outcome,
+            "log_index": a.log_index,
+            "adopted_on": a.adopted_on.isoformat(),
+            "disassociations": {k: list(v) for k, v in a.disassociations.items()},
+            "recorded_by": a.attribution,
+        }
+        for p in state.packages.values()
+        for a in p.adoptions
+        if a.forum == forum
+    ]
+    statements = [
+        {"kind": s.kind, "state": s.state, "call": s.call, "text": s.text, "by": s.attribution}
+        for s in record.statements
+    ]
+    return {
+        "forum": forum,
+        "name": record.charter.name,
+        "members": sorted(s for s, role in record.members.items() if role == "member"),
+        "observers": sorted(s for s, role in record.members.items() if role == "observer"),
+        "calls": calls,
+        "adoptions": adoptions,
+        "statements": statements,
+    }
+
+
+def forum_history_rows(db: str | None, forum: str) -> list[dict[str, Any]]:
+    """Every act naming ``forum``, in log order, with who signed it (a record from public
+    sources says so)."""
+    from cybernorms.forum.authors import describe
+
+    rows = []
+    for r in forum_records(db):
+        if getattr(r.act, "forum", None) != forum:
+            continue
+        rows.append(
+            {
+                "log_index": r.log_index,
+                "act": r.act.kind,
+                "by": describe(r.author),
+                "logged_at": r.logged_at.isoformat(),
+                "signed_by_principal": r.signed_by_principal,
+            }
+        )
+    return rows
+
+
+def treaty_status_document(db: str | None, package: str) -> dict[str, Any]:
+    """A treaty's status in the UN Treaty Collection's shape: per participant signature,
+    consent (ratification, accession...) and its kind, reservations, denunciation, and the
+    date it is in force for it; the general entry into force. All from the log."""
+    state = forum_state(db)
+    revision = adopted_revision(state, package)
+    rows = state.status_table(package, revision)
+    reservations: dict[str, list[str]] = {}
+    for entry in state.package(package).reservations:
+        if entry.content_hash == revision:
+            reservations.setdefault(entry.state, []).append(
+                f"{', '.join(entry.norms)}: {entry.text}"
+            )
+    participants = []
+    for row in rows:
+        item = {k: json_ready(v) for k, v in _row_json(row).items()}
+        item["reservations"] = reservations.get(row.participant, [])
+        participants.append(item)
+    general = state.entry_into_force(package, revision)
+    return {
+        "package": package,
+        "revision": revision,
+        "entry_into_force": general.isoformat() if general else None,
+        "participants": participants,
+    }
+
+
+def status_csv_text(document: dict[str, Any]) -> str:
+    rows = document["participants"]
+    if not rows:
+        return ""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _cell(v) for k, v in row.items()})
+    return out.getvalue()
+
+
+# --- offline verification ----------------------------------------------------------------------
+
+
+def write_decision_receipt(db: str | None, receipt: Path, log_key_file: Path | None = None) -> int:
+    """Write a decision receipt of the whole log (``store.decision_receipt``); returns how
+    many forum acts it carries."""
+    from cybernorms.service.inputs import check_output, write_text
+
+    check_output(receipt, "decision receipt")
+    with _registry(db, log_key_file) as registry:
+        made = registry.decision_receipt()
+    write_text(receipt, made.dumps(), "decision receipt")
+    return sum(1 for e in made.entries if b'"kind":"act"' in e)
+
+
+def is_decision_receipt(path: Path) -> bool:
+    """Whether a receipt file is a decision receipt (by its ``type``), read strictly."""
+    from cybernorms.service.inputs import read_json
+
+    data = read_json(path, "receipt")
+    return isinstance(data, dict) and data.get("type") == DECISION_RECEIPT_TYPE
+
+
+def verify_decision_receipt_file(path: Path, log_key: str) -> VerifiedDecisions:
+    """Check a decision receipt OFFLINE and fold its acts (no database)."""
+    from cybernorms.log.note import NoteVerifier
+    from cybernorms.service.inputs import read_bytes
+    from cybernorms.service.registry import _vkey_text
+
+    verifier = NoteVerifier.from_vkey(_vkey_text(log_key))
+    return verify_decision_receipt(DecisionReceipt.loads(read_bytes(path, "receipt")), verifier)
+
+
+def decision_summary(verified: VerifiedDecisions) -> list[str]:
+    """In words, what the verified prefix decided: each call's outcome (or what it still
+    needs), adoptions with disassociations, and each treaty's entry into force."""
+    state = verified.state
+    lines: list[str] = []
+    for forum in state.forums.values():
+        for call in forum.calls.values():
+            if call.outcome is not None:
+                counts = f" ({call.counts.model_dump()})" if call.counts else ""
+                lines.append(
+                    f"forum {forum.id}, call {call.id}: {call.outcome}{counts} on revision "
+                    f"{call.revision[:12]} (decided at log entry {call.ended_at})"
+                )
+            else:
+                lines.append(
+                    f"forum {forum.id}, call {call.id}: {call.status}; "
+                    f"{state.what_it_still_needs(forum.id, call.id)}"
+                )
+    for package in state.packages.values():
+        for adoption in package.adoptions:
+            for who, paragraphs in sorted(adoption.disassociations.items()):
+                lines.append(
+                    f"package {package.id}: {who} disassociated from paragraph(s) "
+                    f"{', '.join(paragraphs)} (recorded, not blocking)"
+                )
+        if package.terms.kind == "treaty":
+            for revision in package.deposits:
+                day = state.entry_into_force(package.id, revision)
+                lines.append(
+                    f"treaty {package.id} {revision[:12]}: "
+                    + (f"enters into force on {day.isoformat()}" if day else "not in force")
+                )
+    return lines

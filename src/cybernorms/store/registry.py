@@ -32,6 +32,7 @@ from cybernorms.log.note import NoteError
 from cybernorms.log.proofs import ProofError, verify_consistency
 from cybernorms.store import logdb, records
 from cybernorms.store.audit import AuditReport, audit
+from cybernorms.store.decision_receipt import DecisionReceipt, documents_needed
 from cybernorms.store.documents import KIND_BY_NAME, Context, DocumentKind, document_kind
 from cybernorms.store.engine import (
     create_store_engine,
@@ -63,7 +64,7 @@ from cybernorms.store.logkey import (
 from cybernorms.store.migrate import current_revision, head_revision, upgrade
 from cybernorms.store.receipt import LoggedRoot, Receipt, TlogProof
 from cybernorms.store.records import StoredPackage, StoredProfile, StoredRoot
-from cybernorms.store.schema import HEAD_ID, LogHead
+from cybernorms.store.schema import HEAD_ID, ActRow, LogEntry, LogHead, RootRow
 from cybernorms.trust.envelope import Envelope
 from cybernorms.trust.root import Root
 
@@ -486,6 +487,28 @@ class Registry:
                 for root_index, envelope, entry in record.chain
             ]
         return Receipt(record.envelope, record.entry.to_bytes(), proof, roots)
+
+    def decision_receipt(self, *, now: datetime | None = None) -> DecisionReceipt:
+        """A receipt from which anyone recomputes every forum decision and treaty date offline
+        (``store.decision_receipt``): the latest checkpoint (signed now if it does not cover
+        the whole log), every entry below it, every act and its signers' roots."""
+        stored = self.latest_checkpoint()
+        if stored is None or stored.checkpoint.size != self.head().size:
+            stored = self.checkpoint(now=now)
+        size = stored.checkpoint.size
+        with read_transaction(self.engine) as conn:
+            rows = conn.execute(
+                select(LogEntry.entry).where(LogEntry.idx < size).order_by(LogEntry.idx)
+            ).scalars()
+            data = [bytes(r) for r in rows]
+            needed = documents_needed([Entry.from_bytes(d) for d in data])
+            documents: dict[int, Envelope] = {}
+            for table in (RootRow, ActRow):
+                for index, envelope in conn.execute(
+                    select(table.log_index, table.envelope).where(table.log_index.in_(needed))
+                ):
+                    documents[index] = Envelope.from_json(bytes(envelope))
+        return DecisionReceipt(stored.note, data, documents)
 
     def verify_log(self) -> AuditReport:
         """Recompute the log from its entries and replay every decision (``store.audit``),
