@@ -213,9 +213,13 @@ def register(app: typer.Typer) -> None:
             from cybernorms.service.forums import propose_fields
 
             a = _Acting(key, db, None, None, recorded_by, source, occurred_at)
-            fields = propose_fields(forum, proposal, package, kind, terms)
             who = {"state": state} if state else {"forum": forum}
-            _print_act(a.publish(a.author(**who), lambda _s: fields))
+            _print_act(
+                a.publish(
+                    a.author(**who),
+                    lambda s: propose_fields(s, forum, proposal, package, kind, terms),
+                )
+            )
 
     @forum_app.command("revise")
     def forum_revise(
@@ -411,11 +415,20 @@ def register(app: typer.Typer) -> None:
             None, "--receipt", help="Write a decision receipt (every act of the call, proofs) here."
         ),
         log_key_file: Path | None = _log_key_file_option(),
+        wait: bool = typer.Option(
+            False, "--wait", help="Wait until the call's period has ended (at most an hour)."
+        ),
     ) -> None:
         """Close a call and record its outcome (secretariat), after its period ended."""
         with refusals():
-            from cybernorms.service.forums import close_fields, write_decision_receipt
+            from cybernorms.service.forums import (
+                close_fields,
+                wait_for_period_end,
+                write_decision_receipt,
+            )
 
+            if wait:
+                wait_for_period_end(db, forum, call)
             a = _Acting(key, db, None, log_key_file, None, None, None)
             done = a.publish(a.author(forum=forum), lambda s: close_fields(s, forum, call, outcome))
             _print_act(done)

@@ -483,6 +483,21 @@ def register(app: typer.Typer) -> None:
 
     # -- the log -------------------------------------------------------------------------------
 
+    @log_app.command("decisions")
+    def log_decisions(
+        out_file: Path = typer.Option(..., "--out", help="Where to write the decision receipt."),
+        db: str | None = _db_option(),
+        log_key_file: Path | None = _log_key_file_option(),
+    ) -> None:
+        """Write a decision receipt: every log entry up to a signed checkpoint, every forum
+        act with its signers' roots. `cybernorms verify` recomputes every decision and
+        entry-into-force date from it, offline."""
+        with refusals():
+            from cybernorms.service.forums import write_decision_receipt
+
+            acts = write_decision_receipt(db, out_file, log_key_file)
+        say(f"wrote {printable(out_file)}: {acts} forum acts and the log prefix they need")
+
     @log_app.command("key")
     def log_key_cmd(
         db: str | None = _db_option(),

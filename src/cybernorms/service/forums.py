@@ -294,9 +294,10 @@ def forum_new_fields(
 
 
 def propose_fields(
-    forum: str, proposal: str, package: Path, kind: str, terms: Path | None
+    state: ForumState, forum: str, proposal: str, package: Path, kind: str, terms: Path | None
 ) -> dict[str, Any]:
-    """A ``propose`` act naming the whole package file (content hash and every norm)."""
+    """A ``propose`` act naming the whole package file (content hash and every norm); a new
+    package nobody owns yet is declared with ``terms`` (default: a political package)."""
     version = package_version(package)
     fields: dict[str, Any] = {
         "kind": "propose",
@@ -309,7 +310,7 @@ def propose_fields(
     }
     if terms is not None:
         fields["terms"] = _read_terms(terms)
-    elif kind == "new_package":
+    elif kind == "new_package" and version.package not in state.packages:
         fields["terms"] = {"package": version.package, "kind": "norms"}
     return fields
 
@@ -369,6 +370,20 @@ def close_fields(state: ForumState, forum: str, call: str, outcome: str | None) 
     if isinstance(found.rule, VotingRule):
         fields["counts"] = json.loads(tally.counts.model_dump_json())
     return fields
+
+
+def wait_for_period_end(db: str | None, forum: str, call: str, limit: float = 3600.0) -> None:
+    """Sleep until the call's silence or voting period has ended (for scripts that close a
+    call they just opened); ``InvalidRequest`` if that is more than ``limit`` seconds away."""
+    import time
+    from datetime import UTC
+
+    ends = forum_state(db).call(forum, call).period_ends
+    remaining = (ends - datetime.now(UTC)).total_seconds() + 1.0  # logged times are whole seconds
+    if remaining > limit:
+        raise InvalidRequest(f"call {call} ends {ends.isoformat()}: more than {limit:.0f}s away")
+    if remaining > 0:
+        time.sleep(remaining)
 
 
 def adopted_revision(state: ForumState, package: str) -> str:
