@@ -479,6 +479,21 @@ def register(app: typer.Typer) -> None:
             who = {"state": state} if state else {"forum": forum}
             _print_act(a.publish(a.author(**who), lambda _s: fields))
 
+    @forum_app.command("record")
+    def forum_record(
+        history: Path = typer.Argument(..., help="A history file (rulebooks/record/...)."),
+        key: list[Path] = _keys(),
+        db: str | None = _db_option(),
+    ) -> None:
+        """Publish a history of acts recorded from public sources, signed by the recorder's
+        root (recorder:NAME of the file's recorded_by), never by those it records."""
+        with refusals():
+            from cybernorms.cli.passphrase import unlocking
+            from cybernorms.service.forums import load_recorded_history
+
+            count = load_recorded_history(history, key, db, unlocking)
+        say(f"recorded {count} acts from public sources ({printable(history)})")
+
     @forum_app.command("status")
     def forum_status(
         forum: str = typer.Argument(...),

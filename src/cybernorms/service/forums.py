@@ -214,25 +214,32 @@ def load_recorded_history(
     history: Path, key_files: Sequence[Path], db: str | None, unlock: Unlock = None
 ) -> int:
     """Publish a history file's acts (``forum.history``), each signed by the recorder's keys
-    (``recorder:<recorded_by>``) and marked as recorded from public sources. Stops at the
-    first refusal (acts before it stay on the log: each is its own act). Returns how many."""
+    (``recorder:<recorded_by>``) and marked as recorded from public sources. The whole
+    history is first folded after the log's acts: if any act would be refused, none is
+    published (its ``ForumError`` names it). Returns how many acts were published."""
+    from datetime import UTC
+
     keys = load_signing_keys(key_files, unlock)
     records = load_history(history)
     with _registry(db) as registry:
         existing = registry.forum_records()
-        count = 0
+        state = fold(existing)
+        sequences = {signer_key(r.author): r.act.seq for r in existing}
+        now = datetime.now(UTC).replace(microsecond=0)
+        index = registry.head().size
+        envelopes: list[Envelope] = []
         for record in records:
-            seq = next_seq(existing, record.author)
-            act = parse_act(
-                json.dumps(json_ready({**json.loads(record.act.model_dump_json()), "seq": seq}))
-            )
-            envelope = sign_document(
-                ACT_PAYLOAD_TYPE, SignedAct(record.author, act).document(), keys
-            )
+            key = signer_key(record.author)
+            sequences[key] = sequences.get(key, 0) + 1
+            fields = {**json.loads(record.act.model_dump_json()), "seq": sequences[key]}
+            act = parse_act(json.dumps(json_ready(fields)))
+            state.apply(Record(act, record.author, index, now))  # refuses before any publish
+            index += 1
+            document = SignedAct(record.author, act).document()
+            envelopes.append(sign_document(ACT_PAYLOAD_TYPE, document, keys))
+        for envelope in envelopes:
             registry.publish_act(envelope)
-            existing = registry.forum_records()
-            count += 1
-        return count
+        return len(envelopes)
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -566,7 +573,7 @@ def decision_summary(verified: VerifiedDecisions) -> list[str]:
                     f"{', '.join(paragraphs)} (recorded, not blocking)"
                 )
         if package.terms.kind == "treaty":
-            for revision in package.deposits:
+            for revision in dict.fromkeys(a.content_hash for a in package.adoptions):
                 day = state.entry_into_force(package.id, revision)
                 lines.append(
                     f"treaty {package.id} {revision[:12]}: "
