@@ -52,7 +52,7 @@ from cybernorms.trust.errors import MalformedDocument
 from cybernorms.trust.root import Root
 
 
-class UnsupportedDocument(StoreError):
+class UnsupportedAct(StoreError):
     """A signed document whose payload type is not one the registry accepts."""
 
 
@@ -225,11 +225,11 @@ KIND_BY_NAME: dict[str, DocumentKind] = {k.kind: k for k in DOCUMENT_KINDS.value
 
 
 def document_kind(envelope: Envelope) -> DocumentKind:
-    """The kind of a signed document, by its payload type (``UnsupportedDocument``)."""
+    """The kind of a signed document, by its payload type (``UnsupportedAct``)."""
     found = DOCUMENT_KINDS.get(envelope.payload_type)
     if found is None:
         names = ", ".join(k.kind for k in DOCUMENT_KINDS.values())
-        raise UnsupportedDocument(
+        raise UnsupportedAct(
             f"payloadType {envelope.payload_type[:80]!r} is not a document this registry "
             f"accepts ({names})"
         )
