@@ -24,8 +24,8 @@ from fastapi.responses import JSONResponse
 from cybernorms.api.answers import checkpoint_header, checkpoint_json, from_note
 from cybernorms.api.context import Context, context
 from cybernorms.api.problems import PROBLEM_MEDIA_TYPE, ProblemError
-from cybernorms.trust.encoding import encode_base64
 from cybernorms.store.documents import document_kind
+from cybernorms.trust.encoding import encode_base64
 from cybernorms.trust.envelope import PACKAGE_PAYLOAD_TYPE, Envelope
 
 router = APIRouter(tags=["acts"])
