@@ -15,6 +15,7 @@ table). Roots, profiles, packages, positions and forum acts are the kinds today.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -33,8 +34,10 @@ from cybernorms.store.checks import (
 )
 from cybernorms.store.entries import parse_timestamp, timestamp
 from cybernorms.store.errors import AlreadyPublished, StoreError
+from cybernorms.store.logkey import load_verifier
 from cybernorms.store.schema import (
     ActRow,
+    DecisionRow,
     PackageRow,
     PositionRow,
     ProfileRow,
@@ -48,7 +51,7 @@ from cybernorms.trust.envelope import (
     ROOT_PAYLOAD_TYPE,
     Envelope,
 )
-from cybernorms.trust.errors import MalformedDocument
+from cybernorms.trust.errors import MalformedDocument, UnknownKey, WrongPayloadType
 from cybernorms.trust.root import Root
 
 
@@ -156,6 +159,45 @@ def _accept_act(envelope: Envelope, root: Root | None, ctx: Context) -> Accepted
     return Accepted(root.state, None, row, {"act": act.kind})
 
 
+DECISION_PAYLOAD_TYPE = "application/vnd.cybernorms.decision+json"
+DECISION_DOCUMENT_TYPE = "cybernorms.decision/1"
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_DECISION_ID = re.compile(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}")
+
+
+def _accept_decision(envelope: Envelope, _root: Root | None, ctx: Context) -> Accepted:
+    """An evaluation's decision (issue 10): ``{type, decision_id, request, verdicts}`` (the
+    SHA-256 of the canonical request and of the canonical verdicts), signed by the log's own
+    key (its DSSE signature cannot be taken for a checkpoint's: a note's signed text never
+    starts with DSSE's ``DSSEv1``)."""
+    public = load_verifier(ctx.conn).public
+    if envelope.payload_type != DECISION_PAYLOAD_TYPE:
+        raise WrongPayloadType(f"expected {DECISION_PAYLOAD_TYPE!r}")
+    signed = [s for s in envelope.signatures if s.keyid == public.keyid]
+    if not signed:
+        raise UnknownKey("a decision is signed by the log's own key; no signature is by it")
+    public.verify(signed[0].sig, envelope.signed_bytes())
+    document = envelope.document()
+    if set(document) != {"type", "decision_id", "request", "verdicts"}:
+        raise MalformedDocument(
+            f"decision: fields are type, decision_id, request, verdicts; got {sorted(document)}"
+        )
+    if document["type"] != DECISION_DOCUMENT_TYPE:
+        raise MalformedDocument(f"decision.type: must be {DECISION_DOCUMENT_TYPE!r}")
+    decision_id = document["decision_id"]
+    if not isinstance(decision_id, str) or not _DECISION_ID.fullmatch(decision_id):
+        raise MalformedDocument("decision.decision_id: must be a lower-case UUID")
+    for name in ("request", "verdicts"):
+        if not isinstance(document[name], str) or not _HEX64.fullmatch(document[name]):
+            raise MalformedDocument(f"decision.{name}: must be a hex SHA-256")
+    existing = ctx.conn.execute(
+        select(DecisionRow.log_index).where(DecisionRow.decision_id == decision_id)
+    ).scalar_one_or_none()
+    if existing is not None:
+        raise AlreadyPublished(f"decision {decision_id} is already on the log (entry {existing})")
+    return Accepted("log", None, {"decision_id": decision_id}, {"decision_id": decision_id})
+
+
 def _refuse_known(ctx: Context, table: type[PositionRow], what: str) -> None:
     existing = ctx.conn.execute(
         select(table.log_index).where(table.digest == ctx.digest)
@@ -219,6 +261,14 @@ DOCUMENT_KINDS: dict[str, DocumentKind] = {
             "position", POSITION_PAYLOAD_TYPE, PositionRow, _claimed("position"), _accept_position
         ),
         DocumentKind("act", ACT_PAYLOAD_TYPE, ActRow, _act_signer, _accept_act),
+        DocumentKind(
+            "decision",
+            DECISION_PAYLOAD_TYPE,
+            DecisionRow,
+            lambda _e, _p: "log",
+            _accept_decision,
+            needs_root=False,
+        ),
     )
 }
 KIND_BY_NAME: dict[str, DocumentKind] = {k.kind: k for k in DOCUMENT_KINDS.values()}

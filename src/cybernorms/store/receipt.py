@@ -247,6 +247,8 @@ def verify_receipt(
     entry = _included(
         receipt.entry, receipt.proof.index, receipt.proof.hashes, checkpoint, "document"
     )
+    if entry.kind == "decision":
+        return _verified_decision(receipt, entry, checkpoint, log_key)
     if entry.kind not in _PAYLOAD_TYPE_OF_KIND or entry.state is None:
         raise ReceiptError(f"log entry {receipt.proof.index}: kind {entry.kind!r} without a state")
     if receipt.document.payload_type != _PAYLOAD_TYPE_OF_KIND[entry.kind]:
@@ -273,6 +275,24 @@ def verify_receipt(
                 f"root chain: does not pass through the trusted {trusted_root.label}"
             )
     return VerifiedReceipt(entry, receipt.proof.index, checkpoint, document, root, pinned)
+
+
+def _verified_decision(
+    receipt: Receipt, entry: Entry, checkpoint: Checkpoint, log_key: NoteVerifier
+) -> VerifiedReceipt:
+    """An evaluation decision: signed by the log's own key (the key this receipt is checked
+    with), and the logged document."""
+    envelope = receipt.document
+    if payload_digest(envelope.payload) != entry.digest:
+        raise ReceiptError("the document is not the one the log entry names")
+    signatures = [s for s in envelope.signatures if s.keyid == log_key.public.keyid]
+    if not signatures:
+        raise ReceiptError("the decision is not signed by the log's key")
+    try:
+        log_key.public.verify(signatures[0].sig, envelope.signed_bytes())
+    except TrustError as exc:
+        raise ReceiptError(f"decision: {exc}") from exc
+    return VerifiedReceipt(entry, receipt.proof.index, checkpoint, envelope.document(), None, False)
 
 
 def _included(

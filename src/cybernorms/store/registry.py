@@ -33,7 +33,14 @@ from cybernorms.log.proofs import ProofError, verify_consistency
 from cybernorms.store import logdb, records
 from cybernorms.store.audit import AuditReport, audit
 from cybernorms.store.decision_receipt import DecisionReceipt, documents_needed
-from cybernorms.store.documents import KIND_BY_NAME, Context, DocumentKind, document_kind
+from cybernorms.store.documents import (
+    DECISION_DOCUMENT_TYPE,
+    DECISION_PAYLOAD_TYPE,
+    KIND_BY_NAME,
+    Context,
+    DocumentKind,
+    document_kind,
+)
 from cybernorms.store.engine import (
     create_store_engine,
     read_transaction,
@@ -65,7 +72,8 @@ from cybernorms.store.migrate import current_revision, head_revision, upgrade
 from cybernorms.store.receipt import LoggedRoot, Receipt, TlogProof
 from cybernorms.store.records import StoredPackage, StoredProfile, StoredRoot
 from cybernorms.store.schema import HEAD_ID, ActRow, LogEntry, LogHead, RootRow
-from cybernorms.trust.envelope import Envelope
+from cybernorms.trust.envelope import Envelope, sign_document
+from cybernorms.trust.keys import SigningKey
 from cybernorms.trust.root import Root
 
 DEFAULT_ORIGIN = "cybernorms.local/log"
@@ -300,6 +308,24 @@ class Registry:
         """Accept a forum or treaty act signed by its signer's threshold, if the fold of the
         log's acts accepts it (else the fold's named ``ForumError``; nothing is written)."""
         return self._publish(KIND_BY_NAME["act"], envelope, None, now)
+
+    def log_decision(
+        self, decision_id: str, request: str, verdicts: str, *, now: datetime | None = None
+    ) -> Published:
+        """Put an evaluation's decision on the log (issue 10): its id and the SHA-256 of its
+        request and verdicts, signed by the log's own key (``store.documents``)."""
+        with read_transaction(self.engine) as conn:
+            load_signer(conn, self.key_path)  # the key file is this log's (else refused)
+        assert self.key_path is not None  # noqa: S101 - load_signer refuses a registry without one
+        key = SigningKey.load(self.key_path)
+        document = {
+            "type": DECISION_DOCUMENT_TYPE,
+            "decision_id": decision_id,
+            "request": request,
+            "verdicts": verdicts,
+        }
+        envelope = sign_document(DECISION_PAYLOAD_TYPE, document, [key])
+        return self._publish(KIND_BY_NAME["decision"], envelope, None, now)
 
     def checkpoint(self, *, now: datetime | None = None) -> StoredCheckpoint:
         """Sign (or return the existing) checkpoint of the log at its current size."""

@@ -51,7 +51,7 @@ NAMING = {
 # ``log_entries.idx`` an alias of the rowid (the fastest key SQLite has).
 LogIndex = BigInteger().with_variant(Integer(), "sqlite")
 
-KINDS = ("root", "profile", "package", "position", "act")
+KINDS = ("root", "profile", "package", "position", "act", "decision")
 #: Who holds a root: an ISO3 state or an identity such as ``forum:oewg`` (``trust.root``).
 HOLDER_LENGTH = 120
 HEAD_ID = 1
@@ -228,11 +228,24 @@ class ActRow(Base):
     log_index: Mapped[int] = mapped_column(LogIndex, ForeignKey("log_entries.idx"), unique=True)
 
 
-RecordRow = RootRow | ProfileRow | PackageRow | PositionRow | ActRow
+class DecisionRow(Base):
+    """An evaluation's decision put on the log (issue 10): the hashes of its request and of
+    its verdicts under its ``decision_id``, signed by the log's own key."""
+
+    __tablename__ = "decisions"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    decision_id: Mapped[str] = mapped_column(String(64), unique=True)
+    envelope: Mapped[bytes] = mapped_column(LargeBinary)
+    log_index: Mapped[int] = mapped_column(LogIndex, ForeignKey("log_entries.idx"), unique=True)
+
+
+RecordRow = RootRow | ProfileRow | PackageRow | PositionRow | ActRow | DecisionRow
 RECORD_TABLES: dict[str, type[RecordRow]] = {
     "root": RootRow,
     "profile": ProfileRow,
     "package": PackageRow,
     "position": PositionRow,
     "act": ActRow,
+    "decision": DecisionRow,
 }
