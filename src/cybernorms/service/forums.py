@@ -199,14 +199,6 @@ def package_version(path: Path) -> PackageVersion:
     return PackageVersion(str(value["package"]), content_hash_of(document), ids)
 
 
-def publish_signed_act(envelope_file: Path, db: str | None) -> Publication:
-    """Publish an act signed elsewhere (its envelope file)."""
-    from cybernorms.service.registry import load_envelope
-
-    envelope = load_envelope(envelope_file)
-    return _publish(db, None, None, lambda r: r.publish_act(envelope))
-
-
 # --- the recorded history -------------------------------------------------------------------
 
 

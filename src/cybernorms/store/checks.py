@@ -12,9 +12,12 @@ its state under ``position``), so their threshold check is done here with the sa
 signatures, and only then the content.
 
 Publisher of a package, and why: the threshold of a *state's* root (``publisher``, an ISO3
-code). Roots of trust are per state in this version; a forum's secretariat publishes through a
-state that hosts it until forums get roots of their own (the ``forum`` module). The package
-document itself is unchanged by this choice, so its content hash stays its identity.
+code). The package document itself is unchanged by this choice, so its content hash stays its
+identity; what gives a package its standing is a forum's adoption on the log (``check_act``).
+
+Forum and treaty acts (``check_act``) are signed under the root of their signer, which may be
+a state or an identity that is not one (``forum:ID``, ``depositary:ID``, ``recorder:ID``:
+``trust.root.IDENTITY``).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The registry's tables (SQLAlchemy 2 typed declarative models).
 
-Every record table (roots, profiles, packages, positions) keeps the exact signed envelope
-bytes and points at the log entry that published it (``log_index``, a foreign key, unique):
+Every record table (roots, profiles, packages, positions, acts, decisions) keeps the exact
+signed envelope bytes and points at the log entry that published it (``log_index``, a foreign
+key, unique):
 the database itself refuses a record without its log entry. The reverse direction (no entry
 without its record) holds because both are written in one transaction, and ``verify_log``
 checks it.
