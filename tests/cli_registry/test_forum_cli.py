@@ -7,6 +7,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from .scene import Scene, demo_package, ok, run
 
 REPO = Path(__file__).resolve().parents[2]
@@ -127,3 +129,20 @@ def test_package_list_and_show(scene: Scene) -> None:
     assert shown["package"] == "demo" and shown["rules"][0]["id"] == "demo.direct"
     code, _, err = run("package", "show", "nothing", "--db", scene.db)
     assert code == 1 and "refused (NotFound)" in err
+
+
+FORUM_COMMANDS = [
+    ("forum",), *(("forum", c) for c in (
+        "new", "join", "leave", "propose", "revise", "amend", "call", "position", "vote",
+        "concern", "resolve", "close", "statement", "status", "history", "record")),
+    ("treaty",), *(("treaty", c) for c in (
+        "sign", "ratify", "accede", "reserve", "object", "denounce", "status")),
+    ("position",), ("position", "publish"), ("package", "list"), ("package", "show"),
+    ("log", "decisions"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("command", FORUM_COMMANDS, ids=" ".join)
+def test_help_works_for_every_forum_command(command: tuple[str, ...]) -> None:
+    code, out, _ = run(*command, "--help")
+    assert code == 0 and "Usage" in out
