@@ -22,6 +22,7 @@ $(TEST_STAMP): $(STAMP)
 demo: $(STAMP)
 	$(BIN)/cybernorms check rulebooks examples/incidents
 	$(BIN)/cybernorms evaluate examples/incidents --profiles rulebooks/profiles --position GBR --position FRA --format summary
+	scripts/demo-record.sh $(BIN)
 
 test: $(TEST_STAMP)
 	$(BIN)/ruff check src tests benchmarks fuzz

@@ -125,7 +125,7 @@ def test_refusals_name_their_reason(client: TestClient, world: World, registry: 
     refused(post(client, package), 422, "PublisherRequired")
     assert post(client, package, publisher="FRA").status_code == 201
     refused(post(client, package, publisher="FRA"), 409, "AlreadyPublished")
-    # A payload type the registry does not take (forum and treaty acts: not yet).
+    # A payload type the registry does not take.
     other = Envelope("application/vnd.cybernorms.forum-act+json", b"{}", [])
     refused(post(client, other), 422, "UnsupportedAct")
     # A tampered signature.
@@ -199,3 +199,41 @@ def test_a_package_check_would_refuse_is_not_logged(
     bad_version = signed_package(world, "FRA", "1", version="not-semver !!")
     refused(post(client, bad_version, publisher="FRA"), 422, "DocumentError")
     assert registry.head().size == 1
+
+
+def _act(world: World, signer: str, author: dict[str, Any], act: dict[str, Any]) -> Envelope:
+    from cybernorms.forum.signed import ACT_DOCUMENT_TYPE, ACT_PAYLOAD_TYPE
+    from cybernorms.trust import sign_document
+
+    document = {"type": ACT_DOCUMENT_TYPE, "author": author, "act": act}
+    return sign_document(ACT_PAYLOAD_TYPE, document, [world.key(signer, 1)])
+
+
+def test_forum_acts_are_posted_like_any_signed_document(client: TestClient, world: World) -> None:
+    for holder in ("forum:wg", "FRA", "IRN"):
+        assert post(client, world.signed_root(holder, "1", 1, signers="1")).status_code == 201
+    consensus = {"rule": "consensus"}
+    forum = {
+        "kind": "forum_new",
+        "seq": 1,
+        "forum": "wg",
+        "name": "WG",
+        "mandate": "Norms",
+        "membership": "open",
+        "decision_rules": {
+            "new_package": consensus,
+            "amendment": consensus,
+            "withdrawal": consensus,
+        },
+    }
+    response = post(
+        client, _act(world, "forum:wg", {"author": "secretariat", "forum": "wg"}, forum)
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["kind"] == "act"
+    join = {"kind": "join", "seq": 1, "forum": "wg", "state": "FRA", "role": "member"}
+    fra = {"author": "state", "state": "FRA"}
+    assert post(client, _act(world, "FRA", fra, join)).status_code == 201
+    refused(post(client, _act(world, "FRA", fra, join)), 422, "ReplayedAct")
+    # IRN's keys cannot sign FRA's act; FRA's act that IRN is not a member of the forum
+    refused(post(client, _act(world, "IRN", fra, {**join, "seq": 2})), 403, "UnknownKey")

@@ -192,3 +192,35 @@ def test_request_limits(registry: Registry, db_url: str) -> None:
         refused(
             client.post("/v1/evaluate", json={"input": {"incidents": big}}), 413, "LimitExceeded"
         )
+
+
+def test_the_decision_itself_can_be_put_on_the_log(client: TestClient) -> None:
+    """``"log": true``: the decision (its id, the hashes of request and verdicts) becomes a
+    log entry signed by the log's key, provable offline like any other entry."""
+    import hashlib
+
+    from cybernorms.log.note import NoteVerifier
+    from cybernorms.store import Receipt, verify_receipt
+    from cybernorms.trust.canonical import canonical_json, json_ready
+
+    body = {"incidents": [incident_json()], "profiles": "none", "as_of": "2024-01-01"}
+    response = client.post("/v1/evaluate", json={"input": {**body, "log": True}})
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    logged = answer["logged"]
+    entry = json.loads(logged["entry"])
+    assert entry["kind"] == "decision" and entry["decision_id"] == answer["decision_id"]
+    vkey = client.get("/log/key").text.strip()
+    registry: Registry = client.app.state.context.registry()  # type: ignore[attr-defined]
+    receipt = Receipt.loads(registry.receipt(logged["index"]).dumps())
+    verified = verify_receipt(receipt, NoteVerifier.from_vkey(vkey))
+    verdicts = answer["result"]["verdicts"]
+    assert (
+        verified.document["verdicts"]
+        == hashlib.sha256(canonical_json(json_ready(verdicts))).hexdigest()
+    )
+    assert registry.verify_log().ok
+    # without "log" nothing is written
+    size = registry.head().size
+    assert client.post("/v1/evaluate", json={"input": body}).status_code == 200
+    assert registry.head().size == size

@@ -44,6 +44,9 @@ LAZY: dict[str, tuple[str, str]] = {
         ("log", "The transparency log: checkpoints, proofs, audits."),
     )
 }
+LAZY["forum"] = ("cybernorms.cli.forum", "Forums: members, proposals, decision calls, decisions.")
+LAZY["treaty"] = ("cybernorms.cli.forum", "Treaties: instruments, reservations, entry into force.")
+LAZY["position"] = ("cybernorms.cli.registry", "Signed national positions.")
 LAZY["serve"] = (
     "cybernorms.cli.serve",
     "Serve the registry, its log (C2SP tlog-tiles) and evaluation over HTTP.",

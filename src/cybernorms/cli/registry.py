@@ -109,7 +109,9 @@ def register(app: typer.Typer) -> None:
     app.add_typer(keys_app, name="keys")
     app.add_typer(root_app, name="root")
     app.add_typer(profile_app, name="profile")
+    position_app = typer.Typer(help="Signed national positions.", no_args_is_help=True)
     app.add_typer(package_app, name="package")
+    app.add_typer(position_app, name="position")
     app.add_typer(log_app, name="log")
 
     @app.command("init")
@@ -151,10 +153,25 @@ def register(app: typer.Typer) -> None:
             None, "--root", help="A root you trust for the publisher (pins the root chain)."
         ),
     ) -> None:
-        """Check a receipt OFFLINE: document, log entry, inclusion proof, signed checkpoint."""
+        """Check a receipt OFFLINE: document, log entry, inclusion proof, signed checkpoint.
+
+        A decision receipt (``forum close --receipt``, ``log decisions``) is checked whole:
+        every entry of the log prefix against the checkpoint, every act's signature, and the
+        decisions and entry-into-force dates recomputed from it."""
         with refusals():
+            from cybernorms.service import forums
             from cybernorms.service import registry as service
 
+            if forums.is_decision_receipt(receipt_file):
+                verified = forums.verify_decision_receipt_file(receipt_file, log_key)
+                say(
+                    f"OK: {len(verified.records)} forum acts, signed and complete up to the "
+                    f"checkpoint of size {verified.checkpoint.size} of "
+                    f"{printable(verified.checkpoint.origin)}; recomputed from the log prefix:"
+                )
+                for line in forums.decision_summary(verified):
+                    say(f"  {printable(line)}")
+                return
             result = service.verify_receipt_file(receipt_file, log_key, trusted_root)
         entry = result.entry
         version = "" if entry.version is None else f" v{entry.version}"
@@ -401,7 +418,85 @@ def register(app: typer.Typer) -> None:
         )
         _print_publication(done.publication)
 
+    @package_app.command("list")
+    def package_list(
+        name: str | None = typer.Argument(None, help="Only this package id."),
+        db: str | None = _db_option(),
+        output: str = typer.Option("table", "--format", help="table or json."),
+    ) -> None:
+        """The signed packages in the registry: name, version, publisher, identity, entry."""
+        with refusals():
+            from cybernorms.service import registry as service
+
+            listed = service.list_packages(db, name)
+        if output == "json":
+            out.print_json(json.dumps([vars(p) for p in listed]))
+            return
+        table = Table("package", "version", "publisher", "sha256", "log entry", "logged at")
+        for p in listed:
+            table.add_row(
+                printable(p.name),
+                printable(p.version),
+                printable(p.publisher),
+                p.digest[:16] + "…",
+                str(p.log_index),
+                printable(p.logged_at),
+            )
+        out.print(table)
+
+    @package_app.command("show")
+    def package_show(
+        name: str = typer.Argument(..., help="Package id."),
+        version: str | None = typer.Option(None, "--version", help="Default: the last one."),
+        db: str | None = _db_option(),
+    ) -> None:
+        """A signed package's document, as signed (JSON)."""
+        with refusals():
+            from cybernorms.service import registry as service
+
+            document = service.show_package(db, name, version)
+        out.print_json(json.dumps(document))
+
+    # -- positions -----------------------------------------------------------------------------
+
+    @position_app.command("publish")
+    def position_publish(
+        position_file: Path = typer.Argument(..., help="Position YAML (position: ISO3)."),
+        key: list[Path] = _keys_option("Private key file of the state; repeat."),
+        db: str | None = _db_option(),
+        receipt: Path | None = typer.Option(
+            None, "--receipt", help="Also write an offline-verifiable receipt here."
+        ),
+        log_key_file: Path | None = _log_key_file_option(),
+    ) -> None:
+        """Check a position as `cybernorms check` does (loaded with the packages it reads, its
+        examples run), then sign it with its state's keys and publish it."""
+        with refusals():
+            from cybernorms.cli.passphrase import unlocking
+            from cybernorms.service import registry as service
+
+            done = service.publish_position(
+                position_file, key, db, receipt, log_key_file, unlocking
+            )
+        say(f"checked: loads, {done.examples_checked} example verdicts as expected")
+        _print_publication(done.publication)
+
     # -- the log -------------------------------------------------------------------------------
+
+    @log_app.command("decisions")
+    def log_decisions(
+        out_file: Path = typer.Option(..., "--out", help="Where to write the decision receipt."),
+        db: str | None = _db_option(),
+        log_key_file: Path | None = _log_key_file_option(),
+    ) -> None:
+        """Write a decision receipt: every log entry up to a signed checkpoint, every forum
+        act with its signers' roots. `cybernorms verify` recomputes every decision and
+        entry-into-force date from it, offline."""
+        with refusals():
+            from cybernorms.service.forums import write_decision_receipt
+
+            acts = write_decision_receipt(db, out_file, log_key_file)
+        say(f"wrote {printable(out_file)}: {acts} forum acts and the log prefix they need")
 
     @log_app.command("key")
     def log_key_cmd(

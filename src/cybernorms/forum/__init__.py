@@ -5,7 +5,9 @@ verified author as ``Record``s (``authors``); ``fold(records)`` is the state of 
 proposal, call, package and treaty (``state``), refusing each bad act with one named
 exception (``errors``); decision rules (``decision``) and treaty dates (``treaty``) are data
 read in one place each; ``packages_as_of`` and ``basis_of`` (``standing``) are what the engine
-reads. ``docs/forum.md`` walks through it.
+reads. ``signed`` is an act as a signed document (author and act in one payload, and whose
+root signs it); the store accepts one only if ``fold`` does. ``docs/forum.md`` walks through
+it.
 """
 
 from __future__ import annotations

@@ -101,3 +101,30 @@ def _required(package: Package, available: list[Package]) -> list[Package]:
 
     visit(package)
     return order
+
+
+@dataclass(frozen=True)
+class ValidatedPosition:
+    """A position that passed ``cybernorms check``: its parsed document (what is signed), the
+    state it names and how many example verdicts were checked."""
+
+    document: dict[str, Any]
+    state: str
+    examples_checked: int
+
+
+def validate_position_for_publication(path: Path) -> ValidatedPosition:
+    """Check a position file exactly as ``cybernorms check FILE`` does (loaded beside the
+    shipped packages it reads, its examples run); ``DocumentError`` listing every problem
+    unless all pass. Nothing is signed or written."""
+    from cybernorms.service.checking import check_file
+    from cybernorms.service.kinds import Kind, document_kind
+
+    if document_kind(path) is not Kind.position:
+        raise DocumentError([Problem(str(path), "not a position (it needs 'position: ISO3')")])
+    report = check_file(path)
+    if not report.ok:
+        raise DocumentError(report.problems)
+    document: Document = read_yaml(path, "position")
+    assert isinstance(document.value, dict)  # noqa: S101 - check_file loaded it as a position
+    return ValidatedPosition(document.value, str(document.value["position"]), report.examples)

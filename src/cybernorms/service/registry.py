@@ -44,7 +44,10 @@ from cybernorms.service.inputs import (
     read_yaml,
     write_text,
 )
-from cybernorms.service.publishing import validate_package_for_publication
+from cybernorms.service.publishing import (
+    validate_package_for_publication,
+    validate_position_for_publication,
+)
 from cybernorms.store import (
     DEFAULT_ORIGIN,
     AuditReport,
@@ -63,6 +66,7 @@ from cybernorms.store import (
 from cybernorms.trust.canonical import canonical_json, json_ready
 from cybernorms.trust.envelope import (
     PACKAGE_PAYLOAD_TYPE,
+    POSITION_PAYLOAD_TYPE,
     PROFILE_PAYLOAD_TYPE,
     ROOT_PAYLOAD_TYPE,
     Envelope,
@@ -72,7 +76,7 @@ from cybernorms.trust.envelope import (
 from cybernorms.trust.errors import KeyFileError, MalformedDocument
 from cybernorms.trust.keys import PUBLIC_KEY_TYPE, Passphrase, PublicKey, SigningKey
 from cybernorms.trust.keys import load_public_key as _read_public_key
-from cybernorms.trust.root import Root
+from cybernorms.trust.root import IDENTITY, Root
 
 #: Where the passphrase of an encrypted private key comes from, per key file (a front end's
 #: environment lookup or prompt, ``cli.passphrase.unlocking``); ``None``: unencrypted keys only.
@@ -114,6 +118,14 @@ def state_code(value: str, what: str = "state") -> str:
     if code is None:
         raise InvalidRequest(f"{what}: a state code (ISO 3166-1 alpha-3) is required")
     return code
+
+
+def holder_code(value: str, what: str = "state") -> str:
+    """Who may hold a root: a state (as ``state_code`` reads it) or an identity such as
+    ``forum:oewg``, ``depositary:un-sg`` or ``recorder:maintainers`` (``trust.root.IDENTITY``)."""
+    if IDENTITY.fullmatch(value):
+        return value
+    return state_code(value, what)
 
 
 def parse_day(text: str, what: str) -> dt.date:
@@ -253,7 +265,7 @@ def new_key(
 ) -> NewKey:
     """Generate a signing key: NAME.key (private, mode 0600; encrypted with ``passphrase``
     when given) and NAME.pub."""
-    code = state_code(state, "--state")
+    code = holder_code(state, "--state")
     if name is not None and (not name or "/" in name or name.startswith(".")):
         raise InvalidRequest(f"--name: {name!r} must be a plain file name stem")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -282,7 +294,7 @@ def new_root(
     out: Path,
 ) -> Root:
     """Write an (unsigned) root document: the state's keys and threshold."""
-    code = state_code(state, "--state")
+    code = holder_code(state, "--state")
     moment = parse_moment(expires, "--expires")
     check_output(out, "root document")
     root = Root.create(code, version, moment, [load_public_key(p) for p in key_files], threshold)
@@ -425,12 +437,71 @@ def publish_package(
     return PackagePublication(publication, validated.examples_checked)
 
 
+@dataclass(frozen=True)
+class PositionPublication:
+    publication: Publication
+    examples_checked: int
+
+
+def publish_position(
+    position_file: Path,
+    key_files: Sequence[Path],
+    db: str | None,
+    receipt: Path | None = None,
+    log_key_file: Path | None = None,
+    unlock: Unlock = None,
+) -> PositionPublication:
+    """Check a national position as ``check`` does (``validate_position_for_publication``),
+    then sign it with the keys of the state it names and publish it. Nothing is signed or
+    logged unless every check passes."""
+    if receipt is not None:
+        check_output(receipt, "receipt")
+    validated = validate_position_for_publication(position_file)
+    document = _signable(validated.document, position_file)
+    keys = load_signing_keys(key_files, unlock)
+    _check_key_states(keys, validated.state, key_files)
+    envelope = sign_document(POSITION_PAYLOAD_TYPE, document, keys)
+    publication = _publish(db, log_key_file, receipt, lambda r: r.publish_position(envelope))
+    return PositionPublication(publication, validated.examples_checked)
+
+
+@dataclass(frozen=True)
+class PackageListing:
+    name: str
+    version: str
+    publisher: str
+    digest: str
+    log_index: int
+    logged_at: str
+
+
+def list_packages(db: str | None, name: str | None = None) -> list[PackageListing]:
+    """The signed packages in the registry (name, version, publisher, identity, log entry)."""
+    with _registry(db) as registry:
+        return [
+            PackageListing(
+                p.info.name, p.info.version, p.publisher, p.digest, p.log_index, p.logged_at
+            )
+            for p in registry.packages(name)
+        ]
+
+
+def show_package(db: str | None, name: str, version: str | None = None) -> dict[str, Any]:
+    """One signed package's document (default: its last published version); ``NotFound``."""
+    with _registry(db) as registry:
+        found = [p for p in registry.packages(name) if version is None or p.info.version == version]
+    if not found:
+        which = f"version {version}" if version else "any version"
+        raise NotFound(f"no package {name} ({which}) in the registry")
+    return found[-1].envelope.document()
+
+
 # -- reads ------------------------------------------------------------------------------------
 
 
 def root_history(state: str, db: str | None) -> list[StoredRoot]:
     """Every root version of a state, re-verified as a chain; ``NotFound`` if none."""
-    code = state_code(state, "STATE")
+    code = holder_code(state, "STATE")
     with _registry(db) as registry:
         chain = registry.roots(code)
     if not chain:

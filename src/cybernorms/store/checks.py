@@ -12,9 +12,12 @@ its state under ``position``), so their threshold check is done here with the sa
 signatures, and only then the content.
 
 Publisher of a package, and why: the threshold of a *state's* root (``publisher``, an ISO3
-code). Roots of trust are per state in this version; a forum's secretariat publishes through a
-state that hosts it until forums get roots of their own (the ``forum`` module). The package
-document itself is unchanged by this choice, so its content hash stays its identity.
+code). The package document itself is unchanged by this choice, so its content hash stays its
+identity; what gives a package its standing is a forum's adoption on the log (``check_act``).
+
+Forum and treaty acts (``check_act``) are signed under the root of their signer, which may be
+a state or an identity that is not one (``forum:ID``, ``depositary:ID``, ``recorder:ID``:
+``trust.root.IDENTITY``).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from cybernorms.forum.signed import ACT_PAYLOAD_TYPE, SignedAct, parse_signed_act
 from cybernorms.model.profile import Profile
 from cybernorms.trust.envelope import (
     PACKAGE_PAYLOAD_TYPE,
@@ -163,3 +167,17 @@ def require_threshold(envelope: Envelope, root: Root, payload_type: str, now: da
         raise ThresholdNotMet(
             f"{root.label} requires {root.threshold} distinct key(s), {len(valid)} signed validly"
         )
+
+
+def check_act(envelope: Envelope, root: Root, now: datetime) -> SignedAct:
+    """A forum or treaty act signed by the threshold of its signer's root: the state itself,
+    the forum's secretariat, the depositary, or the recorder of public sources
+    (``forum.signed.signer_identity``). Signatures first; only then is the act read."""
+    require_threshold(envelope, root, ACT_PAYLOAD_TYPE, now)
+    signed = parse_signed_act(envelope.payload)
+    if signed.signer != root.state:
+        raise MalformedDocument(
+            f"act.author: signed under {root.label}, but its author is signed for by "
+            f"{signed.signer!r}"
+        )
+    return signed

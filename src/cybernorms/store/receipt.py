@@ -31,11 +31,19 @@ from datetime import datetime
 from typing import Any
 
 from cybernorms.errors import CybernormsError
+from cybernorms.forum.errors import ForumError
+from cybernorms.forum.signed import ACT_PAYLOAD_TYPE
 from cybernorms.log.checkpoint import Checkpoint, open_checkpoint
 from cybernorms.log.hashing import leaf_hash
 from cybernorms.log.note import NoteError, NoteVerifier
 from cybernorms.log.proofs import ProofError, verify_inclusion
-from cybernorms.store.checks import check_package, check_position, check_profile, check_root
+from cybernorms.store.checks import (
+    check_act,
+    check_package,
+    check_position,
+    check_profile,
+    check_root,
+)
 from cybernorms.store.entries import Entry, parse_timestamp, payload_digest
 from cybernorms.trust.encoding import decode_base64, encode_base64
 from cybernorms.trust.envelope import (
@@ -56,6 +64,7 @@ _PAYLOAD_TYPE_OF_KIND = {
     "profile": PROFILE_PAYLOAD_TYPE,
     "package": PACKAGE_PAYLOAD_TYPE,
     "position": POSITION_PAYLOAD_TYPE,
+    "act": ACT_PAYLOAD_TYPE,
 }
 
 
@@ -238,6 +247,8 @@ def verify_receipt(
     entry = _included(
         receipt.entry, receipt.proof.index, receipt.proof.hashes, checkpoint, "document"
     )
+    if entry.kind == "decision":
+        return _verified_decision(receipt, entry, checkpoint, log_key)
     if entry.kind not in _PAYLOAD_TYPE_OF_KIND or entry.state is None:
         raise ReceiptError(f"log entry {receipt.proof.index}: kind {entry.kind!r} without a state")
     if receipt.document.payload_type != _PAYLOAD_TYPE_OF_KIND[entry.kind]:
@@ -254,7 +265,7 @@ def verify_receipt(
     chain, pinned = _root_chain(receipt.roots, checkpoint, entry.state, trusted_root)
     try:
         document, root = _check_document(receipt.document, entry, chain, moment)
-    except TrustError as exc:
+    except (TrustError, ForumError) as exc:
         raise ReceiptError(f"document: {type(exc).__name__}: {exc}") from exc
     if trusted_root is not None and not pinned:
         if entry.kind == "root" and Root.from_document(document) == trusted_root:
@@ -264,6 +275,24 @@ def verify_receipt(
                 f"root chain: does not pass through the trusted {trusted_root.label}"
             )
     return VerifiedReceipt(entry, receipt.proof.index, checkpoint, document, root, pinned)
+
+
+def _verified_decision(
+    receipt: Receipt, entry: Entry, checkpoint: Checkpoint, log_key: NoteVerifier
+) -> VerifiedReceipt:
+    """An evaluation decision: signed by the log's own key (the key this receipt is checked
+    with), and the logged document."""
+    envelope = receipt.document
+    if payload_digest(envelope.payload) != entry.digest:
+        raise ReceiptError("the document is not the one the log entry names")
+    signatures = [s for s in envelope.signatures if s.keyid == log_key.public.keyid]
+    if not signatures:
+        raise ReceiptError("the decision is not signed by the log's key")
+    try:
+        log_key.public.verify(signatures[0].sig, envelope.signed_bytes())
+    except TrustError as exc:
+        raise ReceiptError(f"decision: {exc}") from exc
+    return VerifiedReceipt(entry, receipt.proof.index, checkpoint, envelope.document(), None, False)
 
 
 def _included(
@@ -325,6 +354,9 @@ def _check_document(
     elif entry.kind == "package":
         info = check_package(envelope, root, moment)
         _same(entry, root.state, info.version)
+    elif entry.kind == "act":
+        check_act(envelope, root, moment)
+        _same(entry, root.state, None)
     else:
         position = check_position(envelope, root, moment)
         _same(entry, position.state, None)

@@ -1,7 +1,8 @@
 """The registry's tables (SQLAlchemy 2 typed declarative models).
 
-Every record table (roots, profiles, packages, positions) keeps the exact signed envelope
-bytes and points at the log entry that published it (``log_index``, a foreign key, unique):
+Every record table (roots, profiles, packages, positions, acts, decisions) keeps the exact
+signed envelope bytes and points at the log entry that published it (``log_index``, a foreign
+key, unique):
 the database itself refuses a record without its log entry. The reverse direction (no entry
 without its record) holds because both are written in one transaction, and ``verify_log``
 checks it.
@@ -51,7 +52,9 @@ NAMING = {
 # ``log_entries.idx`` an alias of the rowid (the fastest key SQLite has).
 LogIndex = BigInteger().with_variant(Integer(), "sqlite")
 
-KINDS = ("root", "profile", "package", "position")
+KINDS = ("root", "profile", "package", "position", "act", "decision")
+#: Who holds a root: an ISO3 state or an identity such as ``forum:oewg`` (``trust.root``).
+HOLDER_LENGTH = 120
 HEAD_ID = 1
 
 
@@ -93,7 +96,7 @@ class LogEntry(Base):
 
     idx: Mapped[int] = mapped_column(LogIndex, primary_key=True, autoincrement=False)
     kind: Mapped[str] = mapped_column(String(16))
-    state: Mapped[str | None] = mapped_column(String(3))
+    state: Mapped[str | None] = mapped_column(String(HOLDER_LENGTH))
     version: Mapped[str | None] = mapped_column(String(64))
     digest: Mapped[str] = mapped_column(String(64), index=True)
     leaf_hash: Mapped[bytes] = mapped_column(LargeBinary)
@@ -128,7 +131,7 @@ class RootRow(Base):
 
     __tablename__ = "roots"
 
-    state: Mapped[str] = mapped_column(String(3), primary_key=True)
+    state: Mapped[str] = mapped_column(String(HOLDER_LENGTH), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     digest: Mapped[str] = mapped_column(String(64))
     envelope: Mapped[bytes] = mapped_column(LargeBinary)
@@ -201,10 +204,49 @@ class PositionRow(Base):
     log_index: Mapped[int] = mapped_column(LogIndex, ForeignKey("log_entries.idx"), unique=True)
 
 
-RecordRow = RootRow | ProfileRow | PackageRow | PositionRow
+class ActRow(Base):
+    """A signed forum or treaty act (``cybernorms.forum``), under the root of its signer: a
+    state, a forum's secretariat, a depositary or a recorder of public sources. ``act``,
+    ``forum`` and ``package`` repeat fields of the signed act for queries; the forum state is
+    the fold of these rows in log order, never read from the columns."""
+
+    __tablename__ = "acts"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["signer", "root_version"],
+            ["roots.state", "roots.version"],
+            name="fk_acts_root",
+        ),
+    )
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    signer: Mapped[str] = mapped_column(String(HOLDER_LENGTH))
+    root_version: Mapped[int] = mapped_column(Integer)
+    act: Mapped[str] = mapped_column(String(32))
+    forum: Mapped[str | None] = mapped_column(String(100))
+    package: Mapped[str | None] = mapped_column(String(200))
+    envelope: Mapped[bytes] = mapped_column(LargeBinary)
+    log_index: Mapped[int] = mapped_column(LogIndex, ForeignKey("log_entries.idx"), unique=True)
+
+
+class DecisionRow(Base):
+    """An evaluation's decision put on the log (issue 10): the hashes of its request and of
+    its verdicts under its ``decision_id``, signed by the log's own key."""
+
+    __tablename__ = "decisions"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    decision_id: Mapped[str] = mapped_column(String(64), unique=True)
+    envelope: Mapped[bytes] = mapped_column(LargeBinary)
+    log_index: Mapped[int] = mapped_column(LogIndex, ForeignKey("log_entries.idx"), unique=True)
+
+
+RecordRow = RootRow | ProfileRow | PackageRow | PositionRow | ActRow | DecisionRow
 RECORD_TABLES: dict[str, type[RecordRow]] = {
     "root": RootRow,
     "profile": ProfileRow,
     "package": PackageRow,
     "position": PositionRow,
+    "act": ActRow,
+    "decision": DecisionRow,
 }

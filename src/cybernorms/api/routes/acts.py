@@ -7,8 +7,10 @@ signs it (``?publisher=ISO3``). The registry runs the same checks as the CLI; th
 comes only once a signed checkpoint covers the new entry, with the entry's inclusion proof
 under it and a full offline receipt.
 
-Forum and treaty acts: not accepted yet; the store has no entry kind for them (a documented
-TODO in docs/api.md), so their payload types are refused as ``UnsupportedAct``.
+Forum and treaty acts (``application/vnd.cybernorms.act+json``) are accepted like any other
+signed document: the store dispatches on the payload type (``store.documents``) and accepts an
+act only if the fold of the log's acts does (a refusal names the fold's reason). A payload
+type the store does not know is refused as ``UnsupportedAct``.
 """
 
 from __future__ import annotations
@@ -22,14 +24,9 @@ from fastapi.responses import JSONResponse
 from cybernorms.api.answers import checkpoint_header, checkpoint_json, from_note
 from cybernorms.api.context import Context, context
 from cybernorms.api.problems import PROBLEM_MEDIA_TYPE, ProblemError
+from cybernorms.store.documents import document_kind
 from cybernorms.trust.encoding import encode_base64
-from cybernorms.trust.envelope import (
-    PACKAGE_PAYLOAD_TYPE,
-    POSITION_PAYLOAD_TYPE,
-    PROFILE_PAYLOAD_TYPE,
-    ROOT_PAYLOAD_TYPE,
-    Envelope,
-)
+from cybernorms.trust.envelope import PACKAGE_PAYLOAD_TYPE, Envelope
 
 router = APIRouter(tags=["acts"])
 Ctx = Annotated[Context, Depends(context)]
@@ -101,27 +98,15 @@ def _publish(ctx: Context, body: bytes, publisher: str | None) -> dict[str, Any]
     envelope = Envelope.from_json(body)
     registry = ctx.registry()
     registry.require_signer()  # the answer needs a signed checkpoint: refuse before committing
-    kind = envelope.payload_type
-    if kind == ROOT_PAYLOAD_TYPE:
-        published = registry.publish_root(envelope)
-    elif kind == PROFILE_PAYLOAD_TYPE:
-        published = registry.publish_profile(envelope)
-    elif kind == POSITION_PAYLOAD_TYPE:
-        published = registry.publish_position(envelope)
-    elif kind == PACKAGE_PAYLOAD_TYPE:
+    kind = document_kind(envelope)  # one mechanism for all; else UnsupportedAct
+    if kind.payload_type == PACKAGE_PAYLOAD_TYPE:
         if publisher is None:
             raise ProblemError(
                 422, "PublisherRequired", "a package names its publisher: ?publisher=ISO3"
             )
         _validate_package(envelope)
-        published = registry.publish_package(envelope, publisher.upper())
-    else:
-        raise ProblemError(
-            422,
-            "UnsupportedAct",
-            f"payloadType {kind[:80]!r} is not an act this registry accepts "
-            f"(root, profile, package, position)",
-        )
+        publisher = publisher.upper()
+    published = registry.publish(envelope, publisher=publisher)
     receipt = registry.receipt(published.log_index)  # signs a checkpoint if none covers it
     entry = published.entry.to_bytes()
     stored = from_note(receipt.proof.checkpoint_note)

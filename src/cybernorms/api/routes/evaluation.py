@@ -7,8 +7,9 @@ registry's, verified, in force on the date; or none). Verdicts follow the README
 contract (DESIGN section 6). ``POST /v1/explain``: one rule's verdicts on one incident with
 the reasoning tree. Both call ``cybernorms.service`` and nothing else decides here.
 
-Putting a decision on the log: not offered yet, the log has no entry kind for decisions
-(see docs/api.md); ``decision_id`` names the answer so a caller can record it.
+Putting a decision on the log: ``"log": true`` in the input logs the decision itself (its
+``decision_id`` and the SHA-256 of the canonical request and verdicts, signed by the log's
+key; entry kind ``decision``) and the answer names the log entry.
 """
 
 from __future__ import annotations
@@ -76,6 +77,12 @@ class EvaluateInput(_Strict):
     )
     profiles: ProfileSource = ProfileSource.registry
     detail: TraceDetail = TraceDetail.profiles
+    log: bool = Field(
+        default=False,
+        description="Put the decision itself on the log: its decision_id and the SHA-256 of "
+        "the canonical request and of the canonical verdicts, signed by the log's key; the "
+        "answer then names the log entry.",
+    )
 
 
 class EvaluateRequest(_Strict):
@@ -140,7 +147,27 @@ def _evaluate(ctx: Context, given: EvaluateInput) -> tuple[dict[str, Any], Any]:
         "incidents": len(incidents),
         "illustrative": chosen.illustrative,
     }
-    return _answer(result, given.as_of, stored), stored
+    answer = _answer(result, given.as_of, stored)
+    if given.log:
+        answer["logged"] = _log_decision(ctx, answer["decision_id"], given, verdicts)
+    return answer, stored
+
+
+def _log_decision(
+    ctx: Context, decision_id: str, given: EvaluateInput, verdicts: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The decision on the log (``Registry.log_decision``): request and verdicts by hash."""
+    import hashlib
+
+    from cybernorms.trust.canonical import canonical_json, json_ready
+
+    def digest(value: Any) -> str:
+        return hashlib.sha256(canonical_json(json_ready(value))).hexdigest()
+
+    published = ctx.registry().log_decision(
+        decision_id, digest(given.model_dump(mode="json")), digest(verdicts)
+    )
+    return {"index": published.log_index, "entry": published.entry.to_bytes().decode("utf-8")}
 
 
 def _explain(ctx: Context, given: ExplainInput) -> tuple[dict[str, Any], Any]:
