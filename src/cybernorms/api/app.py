@@ -20,7 +20,7 @@ from cybernorms import __version__
 from cybernorms.api import problems
 from cybernorms.api.bodies import BodyLimit
 from cybernorms.api.context import Context
-from cybernorms.api.routes import acts, evaluation, log, registry
+from cybernorms.api.routes import acts, evaluation, forums, log, registry
 from cybernorms.api.settings import Settings
 from cybernorms.api.web import routes as web_routes
 from cybernorms.errors import CybernormsError
@@ -56,7 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, problems.http_handler)
     app.add_exception_handler(SQLAlchemyError, problems.database_handler)
     app.add_exception_handler(Exception, problems.bug_handler)
-    for module in (log, acts, registry, evaluation):
+    # forums before registry: /v1/packages/as-of must not be read as /v1/packages/{digest}
+    for module in (log, acts, forums, registry, evaluation):
         app.include_router(module.router)
     app.include_router(web_routes.router)  # the dashboard's pages under /web/
 
