@@ -22,6 +22,7 @@ from cybernorms.api.bodies import BodyLimit
 from cybernorms.api.context import Context
 from cybernorms.api.routes import acts, evaluation, forums, log, registry
 from cybernorms.api.settings import Settings
+from cybernorms.api.web import forums as web_forums
 from cybernorms.api.web import routes as web_routes
 from cybernorms.errors import CybernormsError
 
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (log, acts, forums, registry, evaluation):
         app.include_router(module.router)
     app.include_router(web_routes.router)  # the dashboard's pages under /web/
+    app.include_router(web_forums.router)  # its forum and treaty pages
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
