@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from cybernorms.api.app import create_app
 from cybernorms.api.routes.forums import RECORD_HEADER
 from cybernorms.api.settings import Settings
-from cybernorms.service import forums
+from cybernorms.service import forum_reads
 
 OEWG = "oewg-2019-2021"
 TREATY = "un-cybercrime-convention"
@@ -34,10 +34,10 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
 
 def _reflects_the_shipped_history(response: Any) -> dict[str, Any]:
     body: dict[str, Any] = response.json()
-    shipped = forums.shipped_history().reflects
+    shipped = forum_reads.shipped_history().reflects
     assert body["reflects"]["source"] == "shipped_history"
     assert body["reflects"]["version"] == shipped.version
-    assert forums.SHIPPED_LABEL in body["reflects"]["label"]
+    assert forum_reads.SHIPPED_LABEL in body["reflects"]["label"]
     assert body["checkpoint"] is None
     headers = response.headers
     assert headers[RECORD_HEADER] == f"shipped_history {shipped.version}"
@@ -83,7 +83,7 @@ def test_a_decision_with_national_statements_kept_apart(client: TestClient) -> N
 def test_a_treaty_status_table_as_json(client: TestClient) -> None:
     body = _reflects_the_shipped_history(client.get(f"/v1/treaties/{TREATY}/status"))
     status = body["status"]
-    assert status["columns"] == list(forums.STATUS_COLUMNS)
+    assert status["columns"] == list(forum_reads.STATUS_COLUMNS)
     assert status["in_force_from"] is None
     assert status["instruments_required"] == 40
     signed = {p["participant"]: p for p in status["participants"]}
@@ -99,9 +99,9 @@ def test_a_treaty_status_table_as_csv_by_query_or_accept(client: TestClient) -> 
         assert response.headers[RECORD_HEADER].startswith("shipped_history ")
     assert by_query.text == by_accept.text
     first, *rest = by_query.text.splitlines()
-    assert first.startswith(f"# {TREATY} ") and forums.SHIPPED_LABEL in first
+    assert first.startswith(f"# {TREATY} ") and forum_reads.SHIPPED_LABEL in first
     rows = list(csv.reader(io.StringIO("\n".join(rest))))
-    assert rows[0] == list(forums.STATUS_COLUMNS)
+    assert rows[0] == list(forum_reads.STATUS_COLUMNS)
     assert ["FRA", "25 Oct 2025", "", "", "", "", "yes"] in rows
 
 

@@ -4,7 +4,7 @@ decisions with statements kept apart, treaty status tables (JSON or CSV), packag
 Every answer names what it reflects: a ``reflects`` member (the shipped history's SHA-256,
 labelled *recorded from public sources*, or the registry's checkpoint) and the header
 ``Cybernorms-Record``; ``checkpoint`` is the signed checkpoint when the record is the
-registry's log, else null. The reading itself is ``service.forums``; this module translates.
+registry's log, else null. The reading itself is ``service.forum_reads``; this module translates.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from fastapi.responses import JSONResponse, Response
 from cybernorms.api.answers import checkpoint_json
 from cybernorms.api.context import Context, context
 from cybernorms.api.problems import PROBLEM_MEDIA_TYPE
-from cybernorms.service import forums
-from cybernorms.service.forums import ForumRecord
+from cybernorms.service import forum_reads
+from cybernorms.service.forum_reads import ForumRecord
 
 router = APIRouter(tags=["forums"])
 Ctx = Annotated[Context, Depends(context)]
@@ -33,7 +33,7 @@ _REFUSALS: dict[int | str, dict[str, Any]] = {404: _PROBLEM, 422: _PROBLEM, 503:
 def current_record(ctx: Context) -> tuple[ForumRecord, Any]:
     """The forum record the answers read, and the checkpoint it reflects (None: the shipped
     history). One place chooses, so every forum route and page reads the same record."""
-    return forums.shipped_history(), None
+    return forum_reads.shipped_history(), None
 
 
 @router.get("/v1/forums", responses=_REFUSALS)

@@ -2,7 +2,7 @@
 national readings depart from their packages.
 
 Server-rendered like the rest of the dashboard (``routes.page``: Jinja2, every data string
-autoescaped) over the same read models as the JSON API (``service.forums`` through
+autoescaped) over the same read models as the JSON API (``service.forum_reads`` through
 ``api.routes.forums.current_record``), so a page and its JSON never disagree. A decision page
 shows the decision alone first; statements and disassociations follow under their own
 heading, "National statements (not part of the decision)", each labelled with its author.
@@ -22,7 +22,7 @@ from cybernorms.api.routes.forums import current_record
 from cybernorms.api.web.catalogue import basis_label
 from cybernorms.api.web.routes import _catalogue, _findings, page, refusal
 from cybernorms.service.errors import UnknownName
-from cybernorms.service.forums import STATUS_COLUMNS
+from cybernorms.service.forum_reads import STATUS_COLUMNS
 
 router = APIRouter(prefix="/web", include_in_schema=False)
 Ctx = Annotated[Context, Depends(context)]

@@ -1,4 +1,4 @@
-"""The forum read models (``service.forums``) as specifications: what a call still needs, a
+"""The forum read models (``service.forum_reads``) as specifications: what a call still needs, a
 decision kept apart from the statements beside it, counts of a vote, a treaty's status
 table and entry into force, and what every reading reflects."""
 
@@ -22,16 +22,16 @@ from forum.world import (
     treaty_terms,
 )
 
-from cybernorms.service import forums
+from cybernorms.service import forum_reads
 from cybernorms.service.errors import UnknownName
 
 V1 = content_hash("pkg 1.0.0")
 V2 = content_hash("pkg 1.1.0")
 TREATY = content_hash("treaty 1.0.0")
-REFLECTS = forums.Reflects("registry", "signed acts", "7 AAAA", 0)
+REFLECTS = forum_reads.Reflects("registry", "signed acts", "7 AAAA", 0)
 
 
-def _record() -> forums.ForumRecord:
+def _record() -> forum_reads.ForumRecord:
     """A forum adopting a package by consensus (FRA disassociating, a chair's summary and a
     national view beside it), a second call blocked by an objection and an open concern, a
     voting forum, and a treaty in force after three instruments."""
@@ -152,15 +152,15 @@ def _record() -> forums.ForumRecord:
     for code, kind in (("BRA", "ratification"), ("KEN", "accession"), ("ZAF", "accession")):
         log.tick(days=10)
         dep.instrument(state=code, instrument=kind, deposited_on=log.now.date(), **version)
-    return forums.record_of(log.records, REFLECTS)
+    return forum_reads.record_of(log.records, REFLECTS)
 
 
 @pytest.fixture(scope="module")
-def record() -> forums.ForumRecord:
+def record() -> forum_reads.ForumRecord:
     return _record()
 
 
-def test_a_call_says_in_words_what_it_still_needs(record: forums.ForumRecord) -> None:
+def test_a_call_says_in_words_what_it_still_needs(record: forum_reads.ForumRecord) -> None:
     call = record.call("oewg", "adopt-update").to_json()
     assert call["still_needs"].startswith(
         "Consensus blocked: objection by BRA; concern 'scope' by DEU is open"
@@ -180,7 +180,7 @@ def test_a_call_says_in_words_what_it_still_needs(record: forums.ForumRecord) ->
 
 
 def test_a_decision_keeps_statements_and_disassociations_apart(
-    record: forums.ForumRecord,
+    record: forum_reads.ForumRecord,
 ) -> None:
     view = record.decision("oewg", "adopt").to_json()
     decision = view["decision"]
@@ -195,35 +195,35 @@ def test_a_decision_keeps_statements_and_disassociations_apart(
     assert [(d["state"], d["paragraphs"]) for d in apart["disassociations"]] == [("FRA", ["7"])]
 
 
-def test_a_vote_is_decided_with_its_counts(record: forums.ForumRecord) -> None:
+def test_a_vote_is_decided_with_its_counts(record: forum_reads.ForumRecord) -> None:
     decision = record.decision("ga", "vote").decision
     assert decision["outcome_words"] == "adopted by vote"
     assert decision["counts"] == {"yes": 2, "no": 0, "abstain": 1}
     assert "2 in favour, 0 against, 1 abstaining" in decision["text"]
 
 
-def test_an_open_call_has_no_decision_yet(record: forums.ForumRecord) -> None:
+def test_an_open_call_has_no_decision_yet(record: forum_reads.ForumRecord) -> None:
     with pytest.raises(UnknownName, match="still open"):
         record.decision("oewg", "adopt-update")
     assert [d["call"] for d in record.decisions()] == ["vote", "adopt"]
 
 
-def test_a_treaty_status_table_in_the_collections_shape(record: forums.ForumRecord) -> None:
+def test_a_treaty_status_table_in_the_collections_shape(record: forum_reads.ForumRecord) -> None:
     table = record.treaty_status("treaty-x")
     assert table.in_force_from is not None
     assert (table.instruments_counted, table.instruments_required) == (3, 3)
     cells = {r["participant"]: r["cells"] for r in table.rows}
-    assert cells["KEN"][forums.CONSENT_COLUMN].endswith(" a")  # accession marked (a)
-    assert cells["BRA"]["Signature"] and not cells["BRA"][forums.CONSENT_COLUMN].endswith("a")
+    assert cells["KEN"][forum_reads.CONSENT_COLUMN].endswith(" a")  # accession marked (a)
+    assert cells["BRA"]["Signature"] and not cells["BRA"][forum_reads.CONSENT_COLUMN].endswith("a")
     assert all(r["in_force_from"] == table.in_force_from for r in table.rows)
     lines = table.to_csv(REFLECTS).splitlines()
     assert lines[0].startswith("# treaty-x ") and "checkpoint 7 AAAA" in lines[0]
     rows = list(csv.reader(io.StringIO("\n".join(lines[1:]))))
-    assert rows[0] == list(forums.STATUS_COLUMNS)
+    assert rows[0] == list(forum_reads.STATUS_COLUMNS)
     assert [r[0] for r in rows[1:]] == ["BRA", "KEN", "ZAF"]
 
 
-def test_packages_as_of_a_date(record: forums.ForumRecord) -> None:
+def test_packages_as_of_a_date(record: forum_reads.ForumRecord) -> None:
     in_force = record.treaty_status("treaty-x").in_force_from
     assert in_force is not None
     from datetime import date
@@ -235,7 +235,7 @@ def test_packages_as_of_a_date(record: forums.ForumRecord) -> None:
     assert norms["disassociated"] == ["7"] and norms["basis"] == "consensus"
 
 
-def test_unknown_names_are_refusals_naming_what_is_known(record: forums.ForumRecord) -> None:
+def test_unknown_names_are_refusals_naming_what_is_known(record: forum_reads.ForumRecord) -> None:
     with pytest.raises(UnknownName, match="forums: ga, oewg"):
         record.forum("nope")
     with pytest.raises(UnknownName, match="calls: adopt, adopt-update"):
@@ -245,9 +245,9 @@ def test_unknown_names_are_refusals_naming_what_is_known(record: forums.ForumRec
 
 
 def test_the_shipped_history_says_it_was_recorded_from_public_sources() -> None:
-    shipped = forums.shipped_history()
+    shipped = forum_reads.shipped_history()
     assert shipped.reflects.source == "shipped_history"
-    assert forums.SHIPPED_LABEL in shipped.reflects.label
+    assert forum_reads.SHIPPED_LABEL in shipped.reflects.label
     assert len(shipped.reflects.version) == 64 and shipped.reflects.records > 0
     decision = shipped.decision("oewg-2019-2021", "adopt-final-report").to_json()
     assert decision["decision"]["outcome"] == "adopted_without_vote"
