@@ -4,7 +4,8 @@ Why here: the HTTP API and the web pages show the same record, and neither decid
 itself. Every reading is a pure function of a folded record (``cybernorms.forum.fold``) and
 names what it reflects (``Reflects``): the shipped history (our summary of public sources,
 ``rulebooks/record/history.yaml``, labelled *recorded from public sources*, named by the
-SHA-256 of its file) or the acts on a registry's log up to a signed checkpoint.
+SHA-256 of its file) or the acts on a registry's log up to a signed checkpoint
+(``registry_record``, reading the store's ``Registry.forum_records``).
 
 What the record keeps apart stays apart here (FORUM.md invariant 5): a ``DecisionView`` holds
 the decision (the call's outcome on the revision it pinned, counts when voted, nothing in
@@ -18,11 +19,12 @@ import csv
 import functools
 import hashlib
 import io
+import threading
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from cybernorms.forum import ForumError, ForumState, Record, fold
 from cybernorms.forum.acts import (
@@ -37,6 +39,10 @@ from cybernorms.forum.history import load_history
 from cybernorms.forum.standing import packages_as_of
 from cybernorms.forum.treaty import CONSENT_COLUMN
 from cybernorms.service.errors import UnknownName
+from cybernorms.trust.encoding import encode_base64
+
+if TYPE_CHECKING:
+    from cybernorms.store import Registry, StoredCheckpoint
 
 #: How every output labels the shipped history: nobody it names signed any of it.
 SHIPPED_LABEL = "recorded from public sources"
@@ -485,6 +491,35 @@ class TreatyStatus:
 def record_of(records: Iterable[Record], reflects: Reflects) -> ForumRecord:
     """The record these forum acts make (a registry's, up to its checkpoint)."""
     return ForumRecord(fold(records), reflects)
+
+
+#: The registry's record, folded once per checkpoint (the log only grows: a checkpoint's
+#: prefix never changes). Keyed by the registry object's id and the checkpoint's size.
+_LOGGED: dict[tuple[int, int], ForumRecord] = {}
+_LOGGED_LOCK = threading.Lock()
+_KEEP_LOGGED = 4
+
+
+def registry_record(registry: Registry, checkpoint: StoredCheckpoint) -> ForumRecord | None:
+    """The forum acts on ``registry``'s log that ``checkpoint`` covers, folded; None when it
+    covers none (the caller shows the shipped history and says so)."""
+    size = checkpoint.checkpoint.size
+    key = (id(registry), size)
+    with _LOGGED_LOCK:
+        found = _LOGGED.get(key)
+    if found is not None:
+        return found
+    records = registry.forum_records(up_to=size)
+    if not records:
+        return None
+    root = encode_base64(checkpoint.checkpoint.root_hash)
+    reflects = Reflects("registry", "acts signed and logged", f"{size} {root}", len(records))
+    found = record_of(records, reflects)
+    with _LOGGED_LOCK:
+        _LOGGED[key] = found
+        while len(_LOGGED) > _KEEP_LOGGED:
+            del _LOGGED[next(iter(_LOGGED))]
+    return found
 
 
 def shipped_history(path: Path | None = None) -> ForumRecord:

@@ -32,8 +32,23 @@ _REFUSALS: dict[int | str, dict[str, Any]] = {404: _PROBLEM, 422: _PROBLEM, 503:
 
 def current_record(ctx: Context) -> tuple[ForumRecord, Any]:
     """The forum record the answers read, and the checkpoint it reflects (None: the shipped
-    history). One place chooses, so every forum route and page reads the same record."""
-    return forum_reads.shipped_history(), None
+    history). One place chooses, so every forum route and page reads the same record: the
+    registry's forum acts up to its latest signed checkpoint when there are any; otherwise
+    (no registry initialised, no checkpoint yet, no forum act on the log) the shipped
+    history, which every answer then names as such. Any other refusal of the registry (a
+    tampered row, a database down) is the answer, never hidden behind the shipped record."""
+    from cybernorms.api import logreads
+    from cybernorms.store import NotFound, NotInitialised
+
+    try:
+        registry = ctx.registry()
+        stored = logreads.latest(registry)
+    except (NotInitialised, NotFound):
+        return forum_reads.shipped_history(), None
+    logged = forum_reads.registry_record(registry, stored)
+    if logged is None:
+        return forum_reads.shipped_history(), None
+    return logged, stored
 
 
 @router.get("/v1/forums", responses=_REFUSALS)
