@@ -115,4 +115,5 @@ def content_hash_of(document: Document) -> str:
     return hashlib.sha256(canonical_json(json_ready(document.value))).hexdigest()
 
 
+
 __all__: Sequence[str] = ("RECORDER", "content_hash_of", "load_history", "package_content_hash")

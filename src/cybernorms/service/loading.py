@@ -138,7 +138,11 @@ class _Reader:
         if fmt in (InputFormat.json, InputFormat.yaml) or suffix in (".json", ".yaml", ".yml"):
             return load_incidents(path)
         raise DocumentError(
-            [Problem(str(path), "unknown input format (use --from json|yaml|eurepoc|stix|parquet)")]
+            [
+                Problem(
+                    str(path), "unknown input format (use --from json|yaml|eurepoc|stix|parquet)"
+                )
+            ]
         )
 
     def _eurepoc(self, path: Path) -> list[Incident]:

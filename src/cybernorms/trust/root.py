@@ -46,7 +46,6 @@ def is_root_holder(name: str) -> bool:
     """A state (ISO 3166-1 alpha-3) or a non-state identity (``IDENTITY``, at most 120 chars)."""
     return name in iso3_codes() or (len(name) <= 120 and IDENTITY.fullmatch(name) is not None)
 
-
 _ROOT_FIELDS = frozenset({"type", "state", "version", "expires", "keys", "threshold"})
 _ROOT_EXPIRES = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
