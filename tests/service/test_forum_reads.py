@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from forum.world import (
@@ -255,3 +256,15 @@ def test_the_shipped_history_says_it_was_recorded_from_public_sources() -> None:
     apart = decision["national_statements"]
     assert [d["state"] for d in apart["disassociations"]] == ["IRN"]
     assert [s["kind"] for s in apart["statements"]] == ["chairs_summary"]
+
+
+def test_a_history_whose_acts_do_not_fold_is_refused_naming_the_file(tmp_path: Path) -> None:
+    shipped = forum_reads.shipped_history_path().read_text(encoding="utf-8")
+    head, _, acts = shipped.partition("acts:\n")
+    first_join = acts.index("  - on_behalf_of: {author: state")
+    broken = tmp_path / "history.yaml"
+    broken.write_text(head + "acts:\n" + acts[first_join:], encoding="utf-8")  # no forum_new
+    with pytest.raises(
+        forum_reads.BrokenHistory, match=r"history\.yaml: the history does not fold"
+    ):
+        forum_reads.shipped_history(broken)

@@ -38,7 +38,7 @@ from cybernorms.forum.entities import DecisionCall, Forum, Proposal
 from cybernorms.forum.history import load_history
 from cybernorms.forum.standing import packages_as_of
 from cybernorms.forum.treaty import CONSENT_COLUMN
-from cybernorms.service.errors import UnknownName
+from cybernorms.service.errors import ServiceError, UnknownName
 from cybernorms.trust.encoding import encode_base64
 
 if TYPE_CHECKING:
@@ -65,6 +65,10 @@ STATUS_COLUMNS = (
     "In force for it from",
     "Recorded from public sources",
 )
+
+
+class BrokenHistory(ServiceError):
+    """The history file parses but its acts do not fold (an act the record refuses)."""
 
 
 def shipped_history_path() -> Path:
@@ -537,7 +541,7 @@ def _shipped(path: str, digest: str) -> ForumRecord:
     try:
         state = fold(records)
     except ForumError as exc:  # a broken shipped file: say which, never a traceback
-        raise UnknownName(f"{path}: the shipped history does not fold: {exc}") from exc
+        raise BrokenHistory(f"{path}: the history does not fold: {exc}") from exc
     at = records[0].logged_at.isoformat() if records else None
     label = f"{SHIPPED_LABEL} by {RECORDER}"
     return ForumRecord(state, Reflects("shipped_history", label, digest, len(records), at))
