@@ -20,8 +20,9 @@ from cybernorms import __version__
 from cybernorms.api import problems
 from cybernorms.api.bodies import BodyLimit
 from cybernorms.api.context import Context
-from cybernorms.api.routes import acts, evaluation, log, registry
+from cybernorms.api.routes import acts, evaluation, forums, log, registry
 from cybernorms.api.settings import Settings
+from cybernorms.api.web import forums as web_forums
 from cybernorms.api.web import routes as web_routes
 from cybernorms.errors import CybernormsError
 
@@ -56,9 +57,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, problems.http_handler)
     app.add_exception_handler(SQLAlchemyError, problems.database_handler)
     app.add_exception_handler(Exception, problems.bug_handler)
-    for module in (log, acts, registry, evaluation):
+    # forums before registry: /v1/packages/as-of must not be read as /v1/packages/{digest}
+    for module in (log, acts, forums, registry, evaluation):
         app.include_router(module.router)
     app.include_router(web_routes.router)  # the dashboard's pages under /web/
+    app.include_router(web_forums.router)  # its forum and treaty pages
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:

@@ -5,9 +5,7 @@ that checkpoint covers. Records are re-verified by the store on the way out (sig
 against the state's root, envelope against its log entry): a tampered row is a refusal
 (``LogIntegrityError``), never an answer.
 
-TODO(forum): forums, proposals, calls ("what it still needs"), decisions with statements kept
-separate and treaty status tables (JSON and CSV) come when the forum store lands on main;
-the ``cybernorms.forum`` module has no persistence yet.
+Forums, calls, decisions and treaty status tables are ``routes.forums``.
 """
 
 from __future__ import annotations

@@ -32,6 +32,12 @@ PAGES = (
     ("state", "/web/states/EST"),
     ("charts", "/web/charts"),
     ("upload", "/web/upload"),
+    ("forums", "/web/forums"),
+    ("forum", "/web/forums/oewg-2019-2021"),
+    ("call", "/web/forums/oewg-2019-2021/calls/adopt-final-report"),
+    ("decision", "/web/decisions/oewg-2019-2021/adopt-final-report"),
+    ("treaty", "/web/treaties/un-cybercrime-convention"),
+    ("departures", "/web/departures"),
 )
 
 
