@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from cybernorms.service.loading import IncidentSet
 
 # Outcome label -> rich style.
+#: How a table marks a verdict of a selection of a package (rules left out; README contract).
+SELECTION_MARK = "(selection)"
 OUTCOME_STYLE = {
     "violation": "bold red",
     "no_violation": "green",
@@ -115,7 +117,7 @@ def print_table(verdicts: Iterable[Verdict], titles: dict[str, str]) -> None:
             shown,
             rule,
             cell(v.subject or "-"),
-            cell(v.basis),
+            cell(v.basis) + (f"\n[bold]{SELECTION_MARK}[/]" if v.selection else ""),
             f"[{OUTCOME_STYLE[label]}]{label}[/]",
             cell(", ".join(v.missing)),
         )
@@ -405,6 +407,8 @@ def register(app: typer.Typer) -> None:
             packages=composed.packages,
             positions=composed.positions,
             profiles=profile_list,
+            record=loading.registry_forum_record(db) if db is not None else None,
+            rules=rule,
         )
         detail = detail_for(fmt, with_trace)
         verdicts = filters.verdicts(

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from cybernorms.ingest.files import incident_files, load_incidents
 from cybernorms.model.documents import DocumentError, Problem
@@ -28,6 +28,9 @@ from cybernorms.rules.package import Package, Position
 from cybernorms.service.errors import UnknownName
 from cybernorms.service.formats import InputFormat
 from cybernorms.service.kinds import WHERE, Kind, document_kind, misplaced
+
+if TYPE_CHECKING:
+    from cybernorms.service.record import ForumRecord
 
 T = TypeVar("T")
 
@@ -444,6 +447,28 @@ def registry_profiles(db: str, on: dt.date) -> list[Profile]:
         detail = str(exc.__cause__ or exc).splitlines()[0]
         raise StoreError(f"database error: {detail}") from exc
     return list(found.values())
+
+
+def registry_forum_record(db: str) -> ForumRecord:
+    """The forum record on the registry's log at ``db`` (its acts, verified as the store
+    verifies them) with the package documents published there: what ``evaluate --db``
+    reads a package's basis and a treaty's parties from (``service.record``)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from cybernorms.service import record
+    from cybernorms.service.forums import forum_records
+    from cybernorms.store import StoreError
+
+    try:
+        return record.registry_record(db, forum_records, registry_package_documents(db))
+    except SQLAlchemyError as exc:
+        detail = str(exc.__cause__ or exc).splitlines()[0]
+        raise StoreError(f"database error: {detail}") from exc
+
+
+def registry_package_documents(db: str) -> list[Any]:
+    """The package documents published on the registry at ``db`` (verified payloads)."""
+    return []
 
 
 def package(books: Rulebooks, package_id: str) -> Package:
