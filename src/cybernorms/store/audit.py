@@ -33,17 +33,19 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, func, select
 
+from cybernorms.forum.errors import ForumError
 from cybernorms.log.checkpoint import Checkpoint, open_checkpoint
 from cybernorms.log.hashing import leaf_hash
 from cybernorms.log.note import NoteError, NoteVerifier
 from cybernorms.log.tree import MemoryTree
 from cybernorms.store import logdb
-from cybernorms.store.checks import check_package, check_position, check_profile
+from cybernorms.store.checks import check_act, check_package, check_position, check_profile
 from cybernorms.store.entries import Entry, parse_timestamp
 from cybernorms.store.errors import LogIntegrityError
 from cybernorms.store.logkey import load_verifier
 from cybernorms.store.records import (
     StoredRoot,
+    forum_state,
     package_columns_differ,
     profile_columns_differ,
     root_chain,
@@ -51,6 +53,7 @@ from cybernorms.store.records import (
 )
 from cybernorms.store.schema import (
     RECORD_TABLES,
+    ActRow,
     CheckpointRow,
     LogEntry,
     PackageRow,
@@ -285,6 +288,13 @@ def _replay(conn: Connection, report: AuditReport) -> None:
         chain = {r.root.version: r.root for r in stored_chain}
         _replay_profiles(conn, state, chain, stored_chain, report)
         _replay_packages_and_positions(conn, state, chain, stored_chain, report)
+    chains: dict[str, dict[int, Root]] = {}
+    for state in sorted(states):
+        try:
+            chains[state] = {r.root.version: r.root for r in root_chain(conn, state)}
+        except LogIntegrityError:
+            continue  # reported above
+    _replay_acts(conn, chains, report)
     for table, label in ((ProfileRow, "profile"), (PositionRow, "position")):
         for (state,) in conn.execute(select(table.state).distinct()):
             if state not in states:
@@ -292,6 +302,40 @@ def _replay(conn: Connection, report: AuditReport) -> None:
     for (publisher,) in conn.execute(select(PackageRow.publisher).distinct()):
         if publisher not in states:
             report.add(f"package records of {publisher}, which has no root of trust")
+
+
+def _replay_acts(conn: Connection, chains: dict[str, dict[int, Root]], report: AuditReport) -> None:
+    """Every act re-checked under its signer's root as of its log time, then the whole fold
+    replayed: an act the fold refuses is a problem, whatever the database says."""
+    for row in conn.execute(
+        select(
+            ActRow.digest,
+            ActRow.envelope,
+            ActRow.signer,
+            ActRow.root_version,
+            ActRow.act,
+            ActRow.log_index,
+            LogEntry.logged_at,
+        )
+        .join(LogEntry, LogEntry.idx == ActRow.log_index)
+        .order_by(ActRow.log_index)
+    ):
+        what = f"act {row.act} of log entry {row.log_index}"
+        try:
+            signed = check_act(
+                Envelope.from_json(bytes(row.envelope)),
+                chains[row.signer][row.root_version],
+                parse_timestamp(row.logged_at),
+            )
+        except (TrustError, ForumError, KeyError) as exc:
+            report.add(f"{what}: fails on replay ({exc!r})")
+            continue
+        if signed.act.kind != row.act:
+            report.add(f"{what}: column acts.act differs from the signed act")
+    try:
+        forum_state(conn)
+    except (ForumError, LogIntegrityError) as exc:
+        report.add(f"the forum record does not fold: {type(exc).__name__}: {exc}")
 
 
 def _root_version_problem(

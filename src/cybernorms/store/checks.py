@@ -26,6 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from cybernorms.forum.signed import ACT_PAYLOAD_TYPE, SignedAct, parse_signed_act
 from cybernorms.model.profile import Profile
 from cybernorms.trust.envelope import (
     PACKAGE_PAYLOAD_TYPE,
@@ -163,3 +164,17 @@ def require_threshold(envelope: Envelope, root: Root, payload_type: str, now: da
         raise ThresholdNotMet(
             f"{root.label} requires {root.threshold} distinct key(s), {len(valid)} signed validly"
         )
+
+
+def check_act(envelope: Envelope, root: Root, now: datetime) -> SignedAct:
+    """A forum or treaty act signed by the threshold of its signer's root: the state itself,
+    the forum's secretariat, the depositary, or the recorder of public sources
+    (``forum.signed.signer_identity``). Signatures first; only then is the act read."""
+    require_threshold(envelope, root, ACT_PAYLOAD_TYPE, now)
+    signed = parse_signed_act(envelope.payload)
+    if signed.signer != root.state:
+        raise MalformedDocument(
+            f"act.author: signed under {root.label}, but its author is signed for by "
+            f"{signed.signer!r}"
+        )
+    return signed

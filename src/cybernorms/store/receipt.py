@@ -31,11 +31,19 @@ from datetime import datetime
 from typing import Any
 
 from cybernorms.errors import CybernormsError
+from cybernorms.forum.errors import ForumError
+from cybernorms.forum.signed import ACT_PAYLOAD_TYPE
 from cybernorms.log.checkpoint import Checkpoint, open_checkpoint
 from cybernorms.log.hashing import leaf_hash
 from cybernorms.log.note import NoteError, NoteVerifier
 from cybernorms.log.proofs import ProofError, verify_inclusion
-from cybernorms.store.checks import check_package, check_position, check_profile, check_root
+from cybernorms.store.checks import (
+    check_act,
+    check_package,
+    check_position,
+    check_profile,
+    check_root,
+)
 from cybernorms.store.entries import Entry, parse_timestamp, payload_digest
 from cybernorms.trust.encoding import decode_base64, encode_base64
 from cybernorms.trust.envelope import (
@@ -56,6 +64,7 @@ _PAYLOAD_TYPE_OF_KIND = {
     "profile": PROFILE_PAYLOAD_TYPE,
     "package": PACKAGE_PAYLOAD_TYPE,
     "position": POSITION_PAYLOAD_TYPE,
+    "act": ACT_PAYLOAD_TYPE,
 }
 
 
@@ -254,7 +263,7 @@ def verify_receipt(
     chain, pinned = _root_chain(receipt.roots, checkpoint, entry.state, trusted_root)
     try:
         document, root = _check_document(receipt.document, entry, chain, moment)
-    except TrustError as exc:
+    except (TrustError, ForumError) as exc:
         raise ReceiptError(f"document: {type(exc).__name__}: {exc}") from exc
     if trusted_root is not None and not pinned:
         if entry.kind == "root" and Root.from_document(document) == trusted_root:
@@ -325,6 +334,9 @@ def _check_document(
     elif entry.kind == "package":
         info = check_package(envelope, root, moment)
         _same(entry, root.state, info.version)
+    elif entry.kind == "act":
+        check_act(envelope, root, moment)
+        _same(entry, root.state, None)
     else:
         position = check_position(envelope, root, moment)
         _same(entry, position.state, None)

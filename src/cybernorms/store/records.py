@@ -17,6 +17,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, select
 
+from cybernorms.forum.authors import Record
+from cybernorms.forum.signed import parse_signed_act
+from cybernorms.forum.state import ForumState
 from cybernorms.log.hashing import leaf_hash
 from cybernorms.model.profile import Profile
 from cybernorms.store.checks import PackageInfo, check_profile, check_root, package_info
@@ -24,6 +27,7 @@ from cybernorms.store.entries import Entry, parse_timestamp, payload_digest, tim
 from cybernorms.store.errors import LogIntegrityError, NotFound
 from cybernorms.store.schema import (
     RECORD_TABLES,
+    ActRow,
     LogEntry,
     PackageRow,
     PositionRow,
@@ -345,7 +349,39 @@ _ROOT_VERSION = {
     "profile": ProfileRow.root_version,
     "package": PackageRow.root_version,
     "position": PositionRow.root_version,
+    "act": ActRow.root_version,
 }
+
+
+def act_records(conn: Connection, *, up_to: int | None = None) -> list[Record]:
+    """The forum records on the log, in log order (entries ``< up_to`` if given), read from
+    the signed payloads (the ``acts`` columns are never trusted for meaning) and stamped with
+    the log entry's index and time: what ``forum.state.fold`` reads. Signatures were checked
+    on the way in; ``verify_log`` re-checks them."""
+    query = (
+        select(ActRow.envelope, ActRow.digest, ActRow.log_index, LogEntry.logged_at)
+        .join(LogEntry, LogEntry.idx == ActRow.log_index)
+        .order_by(ActRow.log_index)
+    )
+    if up_to is not None:
+        query = query.where(ActRow.log_index < up_to)
+    out: list[Record] = []
+    for row in conn.execute(query):
+        what = f"act of log entry {row.log_index}"
+        envelope = _envelope(row.envelope, what)
+        if payload_digest(envelope.payload) != row.digest:
+            raise LogIntegrityError(f"{what}: stored envelope does not match its digest")
+        signed = parse_signed_act(envelope.payload)
+        out.append(Record(signed.act, signed.author, row.log_index, parse_timestamp(row.logged_at)))
+    return out
+
+
+def forum_state(conn: Connection) -> ForumState:
+    """The fold of every forum record on the log (``forum.state.fold``), applied in place."""
+    state = ForumState()
+    for record in act_records(conn):
+        state.apply(record)
+    return state
 
 
 @dataclass(frozen=True)

@@ -26,18 +26,13 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from cybernorms.forum.authors import Record
 from cybernorms.log.checkpoint import Checkpoint, open_checkpoint
 from cybernorms.log.note import NoteError
 from cybernorms.log.proofs import ProofError, verify_consistency
 from cybernorms.store import logdb, records
 from cybernorms.store.audit import AuditReport, audit
-from cybernorms.store.checks import (
-    check_package,
-    check_position,
-    check_profile,
-    check_root,
-    claimed_field,
-)
+from cybernorms.store.documents import KIND_BY_NAME, Context, DocumentKind, document_kind
 from cybernorms.store.engine import (
     create_store_engine,
     read_transaction,
@@ -68,7 +63,7 @@ from cybernorms.store.logkey import (
 from cybernorms.store.migrate import current_revision, head_revision, upgrade
 from cybernorms.store.receipt import LoggedRoot, Receipt, TlogProof
 from cybernorms.store.records import StoredPackage, StoredProfile, StoredRoot
-from cybernorms.store.schema import HEAD_ID, LogHead, PackageRow, PositionRow, ProfileRow, RootRow
+from cybernorms.store.schema import HEAD_ID, LogHead
 from cybernorms.trust.envelope import Envelope
 from cybernorms.trust.root import Root
 
@@ -232,57 +227,60 @@ class Registry:
 
     # -- acts --------------------------------------------------------------------------------
 
+    def publish(
+        self, envelope: Envelope, *, publisher: str | None = None, now: datetime | None = None
+    ) -> Published:
+        """Accept any signed document the registry knows, dispatched on its payload type
+        (``store.documents``: one check per kind); ``UnsupportedDocument`` otherwise.
+        ``publisher``: for a package, the state whose root signs it."""
+        return self._publish(document_kind(envelope), envelope, publisher, now)
+
+    def _publish(
+        self,
+        kind: DocumentKind,
+        envelope: Envelope,
+        publisher: str | None,
+        now: datetime | None,
+    ) -> Published:
+        """The one way a document is accepted (module docstring): lock, check, log, record."""
+        moment = _now(now)
+        holder = kind.holder(envelope, publisher)
+        digest = payload_digest(envelope.payload)
+        with self._act() as (conn, head):
+            root = records.latest_root_unchecked(conn, holder)
+            if root is None and kind.needs_root:
+                self._current_root(conn, holder)  # raises NoRootOfTrust, naming the holder
+            ctx = Context(conn, moment, head.size, digest, publisher)
+            accepted = kind.accept(envelope, root, ctx)
+            entry = Entry(
+                kind.kind,
+                accepted.state,
+                accepted.version,
+                digest,
+                timestamp(moment),
+                dict(accepted.extra),
+            )
+
+            def insert_record(index: int) -> None:
+                conn.execute(
+                    insert(kind.table).values(
+                        **accepted.row,
+                        digest=digest,
+                        envelope=envelope.to_bytes(),
+                        log_index=index,
+                    )
+                )
+
+            return self._record(conn, head, entry, insert_record)
+
     def publish_root(self, envelope: Envelope, *, now: datetime | None = None) -> Published:
         """Accept a state's first root (self-signed) or its next version (rotation: signed by
         the thresholds of the current root and of the new one)."""
-        moment = _now(now)
-        state = claimed_field(envelope, "state")
-        with self._act() as (conn, head):
-            root = check_root(envelope, records.latest_root_unchecked(conn, state), moment)
-            digest = payload_digest(envelope.payload)
-            entry = Entry("root", root.state, root.version, digest, timestamp(moment))
-
-            def insert_record(index: int) -> None:
-                conn.execute(
-                    insert(RootRow).values(
-                        state=root.state,
-                        version=root.version,
-                        digest=digest,
-                        envelope=envelope.to_bytes(),
-                        expires=timestamp(root.expires),
-                        threshold=root.threshold,
-                        log_index=index,
-                    )
-                )
-
-            return self._record(conn, head, entry, insert_record)
+        return self._publish(KIND_BY_NAME["root"], envelope, None, now)
 
     def publish_profile(self, envelope: Envelope, *, now: datetime | None = None) -> Published:
         """Accept a profile version signed by its state's threshold, above every earlier one."""
-        moment = _now(now)
-        state = claimed_field(envelope, "state")
-        with self._act() as (conn, head):
-            root = self._current_root(conn, state)
-            floor = records.highest_profile_version(conn, state) or 0
-            profile = check_profile(envelope, root, floor, moment)
-            digest = payload_digest(envelope.payload)
-            entry = Entry("profile", profile.state, profile.version, digest, timestamp(moment))
-
-            def insert_record(index: int) -> None:
-                conn.execute(
-                    insert(ProfileRow).values(
-                        state=profile.state,
-                        version=profile.version,
-                        digest=digest,
-                        envelope=envelope.to_bytes(),
-                        effective_from=profile.effective_from,
-                        expires=profile.expires,
-                        root_version=root.version,
-                        log_index=index,
-                    )
-                )
-
-            return self._record(conn, head, entry, insert_record)
+        return self._publish(KIND_BY_NAME["profile"], envelope, None, now)
 
     def publish_package(
         self, envelope: Envelope, publisher: str, *, now: datetime | None = None
@@ -291,64 +289,16 @@ class Registry:
         see ``cybernorms.store.checks``). Its identity is the SHA-256 of its canonical form:
         the same content twice, or another content under a published name and version, is
         refused."""
-        moment = _now(now)
-        with self._act() as (conn, head):
-            root = self._current_root(conn, publisher)
-            info = check_package(envelope, root, moment)
-            digest = payload_digest(envelope.payload)
-            self._refuse_known_package(conn, info.name, info.version, digest)
-            entry = Entry(
-                "package", root.state, info.version, digest, timestamp(moment), {"name": info.name}
-            )
-
-            def insert_record(index: int) -> None:
-                conn.execute(
-                    insert(PackageRow).values(
-                        digest=digest,
-                        name=info.name,
-                        version=info.version,
-                        publisher=root.state,
-                        root_version=root.version,
-                        envelope=envelope.to_bytes(),
-                        log_index=index,
-                    )
-                )
-
-            return self._record(conn, head, entry, insert_record)
+        return self._publish(KIND_BY_NAME["package"], envelope, publisher, now)
 
     def publish_position(self, envelope: Envelope, *, now: datetime | None = None) -> Published:
         """Accept a national position signed by the threshold of the state it names."""
-        moment = _now(now)
-        state = claimed_field(envelope, "position")
-        with self._act() as (conn, head):
-            root = self._current_root(conn, state)
-            info = check_position(envelope, root, moment)
-            digest = payload_digest(envelope.payload)
-            existing = conn.execute(
-                select(PositionRow.log_index).where(PositionRow.digest == digest)
-            ).scalar_one_or_none()
-            if existing is not None:
-                raise AlreadyPublished(
-                    f"this position of {state} (sha256 {digest}) is already published "
-                    f"(log entry {existing})"
-                )
-            entry = Entry(
-                "position", state, None, digest, timestamp(moment), {"package": info.package}
-            )
+        return self._publish(KIND_BY_NAME["position"], envelope, None, now)
 
-            def insert_record(index: int) -> None:
-                conn.execute(
-                    insert(PositionRow).values(
-                        digest=digest,
-                        state=state,
-                        package=info.package,
-                        root_version=root.version,
-                        envelope=envelope.to_bytes(),
-                        log_index=index,
-                    )
-                )
-
-            return self._record(conn, head, entry, insert_record)
+    def publish_act(self, envelope: Envelope, *, now: datetime | None = None) -> Published:
+        """Accept a forum or treaty act signed by its signer's threshold, if the fold of the
+        log's acts accepts it (else the fold's named ``ForumError``; nothing is written)."""
+        return self._publish(KIND_BY_NAME["act"], envelope, None, now)
 
     def checkpoint(self, *, now: datetime | None = None) -> StoredCheckpoint:
         """Sign (or return the existing) checkpoint of the log at its current size."""
@@ -372,27 +322,6 @@ class Registry:
         callers that must know before an act commits that its receipt can be written."""
         with read_transaction(self.engine) as conn:
             load_signer(conn, self.key_path)
-
-    @staticmethod
-    def _refuse_known_package(conn: Connection, name: str, version: str, digest: str) -> None:
-        same = conn.execute(
-            select(PackageRow.log_index).where(PackageRow.digest == digest)
-        ).scalar_one_or_none()
-        if same is not None:
-            raise AlreadyPublished(
-                f"package {name} {version} is already published with this content "
-                f"(sha256 {digest}, log entry {same})"
-            )
-        other = conn.execute(
-            select(PackageRow.digest, PackageRow.log_index).where(
-                PackageRow.name == name, PackageRow.version == version
-            )
-        ).first()
-        if other is not None:
-            raise AlreadyPublished(
-                f"package {name} {version} is already published with different content "
-                f"(sha256 {other.digest}, log entry {other.log_index}); publish a new version"
-            )
 
     @staticmethod
     def _current_root(conn: Connection, state: str) -> Root:
@@ -456,6 +385,12 @@ class Registry:
     def packages(self, name: str | None = None) -> list[StoredPackage]:
         with read_transaction(self.engine) as conn:
             return records.package_rows(conn, name)
+
+    def forum_records(self, *, up_to: int | None = None) -> list[Record]:
+        """The forum and treaty acts on the log, in log order (entries before ``up_to``), as
+        ``forum.state.fold`` reads them."""
+        with read_transaction(self.engine) as conn:
+            return records.act_records(conn, up_to=up_to)
 
     def checkpoints(self) -> list[int]:
         """Sizes at which the log signed a checkpoint, ascending."""

@@ -51,7 +51,9 @@ NAMING = {
 # ``log_entries.idx`` an alias of the rowid (the fastest key SQLite has).
 LogIndex = BigInteger().with_variant(Integer(), "sqlite")
 
-KINDS = ("root", "profile", "package", "position")
+KINDS = ("root", "profile", "package", "position", "act")
+#: Who holds a root: an ISO3 state or an identity such as ``forum:oewg`` (``trust.root``).
+HOLDER_LENGTH = 120
 HEAD_ID = 1
 
 
@@ -93,7 +95,7 @@ class LogEntry(Base):
 
     idx: Mapped[int] = mapped_column(LogIndex, primary_key=True, autoincrement=False)
     kind: Mapped[str] = mapped_column(String(16))
-    state: Mapped[str | None] = mapped_column(String(3))
+    state: Mapped[str | None] = mapped_column(String(HOLDER_LENGTH))
     version: Mapped[str | None] = mapped_column(String(64))
     digest: Mapped[str] = mapped_column(String(64), index=True)
     leaf_hash: Mapped[bytes] = mapped_column(LargeBinary)
@@ -128,7 +130,7 @@ class RootRow(Base):
 
     __tablename__ = "roots"
 
-    state: Mapped[str] = mapped_column(String(3), primary_key=True)
+    state: Mapped[str] = mapped_column(String(HOLDER_LENGTH), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     digest: Mapped[str] = mapped_column(String(64))
     envelope: Mapped[bytes] = mapped_column(LargeBinary)
@@ -201,10 +203,36 @@ class PositionRow(Base):
     log_index: Mapped[int] = mapped_column(LogIndex, ForeignKey("log_entries.idx"), unique=True)
 
 
-RecordRow = RootRow | ProfileRow | PackageRow | PositionRow
+class ActRow(Base):
+    """A signed forum or treaty act (``cybernorms.forum``), under the root of its signer: a
+    state, a forum's secretariat, a depositary or a recorder of public sources. ``act``,
+    ``forum`` and ``package`` repeat fields of the signed act for queries; the forum state is
+    the fold of these rows in log order, never read from the columns."""
+
+    __tablename__ = "acts"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["signer", "root_version"],
+            ["roots.state", "roots.version"],
+            name="fk_acts_root",
+        ),
+    )
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    signer: Mapped[str] = mapped_column(String(HOLDER_LENGTH))
+    root_version: Mapped[int] = mapped_column(Integer)
+    act: Mapped[str] = mapped_column(String(32))
+    forum: Mapped[str | None] = mapped_column(String(100))
+    package: Mapped[str | None] = mapped_column(String(200))
+    envelope: Mapped[bytes] = mapped_column(LargeBinary)
+    log_index: Mapped[int] = mapped_column(LogIndex, ForeignKey("log_entries.idx"), unique=True)
+
+
+RecordRow = RootRow | ProfileRow | PackageRow | PositionRow | ActRow
 RECORD_TABLES: dict[str, type[RecordRow]] = {
     "root": RootRow,
     "profile": ProfileRow,
     "package": PackageRow,
     "position": PositionRow,
+    "act": ActRow,
 }

@@ -36,6 +36,16 @@ from cybernorms.trust.keys import PublicKey
 from cybernorms.trust.strict_json import is_json_int
 
 ROOT_TYPE = "root"
+#: Who else than a state holds a root (issue 9): a forum's secretariat (``forum:<id>``), a
+#: treaty's depositary (``depositary:<id>``) and whoever records acts from public sources
+#: (``recorder:<id>``). A root's ``state`` field holds an ISO3 code or one of these.
+IDENTITY = re.compile(r"(forum|depositary|recorder):[a-z][a-z0-9]*(-[a-z0-9]+)*")
+
+
+def is_root_holder(name: str) -> bool:
+    """A state (ISO 3166-1 alpha-3) or a non-state identity (``IDENTITY``, at most 120 chars)."""
+    return name in iso3_codes() or (len(name) <= 120 and IDENTITY.fullmatch(name) is not None)
+
 _ROOT_FIELDS = frozenset({"type", "state", "version", "expires", "keys", "threshold"})
 _ROOT_EXPIRES = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -58,8 +68,11 @@ class Root:
     threshold: int
 
     def __post_init__(self) -> None:
-        if self.state not in iso3_codes():
-            raise MalformedDocument(f"root.state: {self.state!r} is not an ISO 3166-1 alpha-3 code")
+        if not is_root_holder(self.state):
+            raise MalformedDocument(
+                f"root.state: {self.state!r} is neither an ISO 3166-1 alpha-3 code nor an "
+                f"identity such as 'forum:oewg', 'depositary:un-sg', 'recorder:maintainers'"
+            )
         if not is_json_int(self.version) or self.version < 1:
             raise MalformedDocument(f"root.version: must be an integer >= 1, not {self.version!r}")
         if self.expires.tzinfo is None or self.expires.microsecond:
