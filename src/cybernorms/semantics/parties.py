@@ -76,9 +76,8 @@ def outside(rule_id: str, package: str, parties: frozenset[str], at: ir.Node) ->
     ``at`` (the rule's subject node) gives the position shown in traces.
 
     For ``Parties``: ``not any(subject == S and since_S <= as_of < until_S)`` over the
-    states whose consent does not reserve the rule. With an unknown subject this is unknown
-    when some state is bound on that date (whether the rule binds depends on who it is), and
-    true when none is: nobody is bound, whoever the subject."""
+    states whose consent does not reserve the rule, for a known subject; unknown for an
+    unknown subject, exactly as the plain list's ``subject not in PARTIES`` is."""
     where = (at.line, at.col)
     subject = ir.SubjectRef(STATE, "subject", *where)
     if not isinstance(parties, Parties):
@@ -133,9 +132,28 @@ def outside(rule_id: str, package: str, parties: frozenset[str], at: ir.Node) ->
         alternatives.append(ir.BoolOp(BOOL, period, *where, op="and", items=tuple(terms)))
     bound: ir.Node = (
         ir.BoolOp(
-            BOOL, f"subject bound by {rule_id} on as_of", *where, op="or", items=tuple(alternatives)
+            BOOL,
+            f"subject bound by {rule_id} on as_of",
+            *where,
+            op="or",
+            items=tuple(alternatives),
         )
         if alternatives
         else ir.Const(BOOL, "False", *where, value=False)
     )
-    return ir.Not(BOOL, f"subject not bound by {rule_id} of {package} on as_of", *where, item=bound)
+    # ``subject == subject``: true for a known state, unknown for an unknown one - so, as with
+    # a plain list, an unknown subject is never "outside" (its verdict is undetermined, missing
+    # the subject, wherever the rule would apply): whether it is bound depends on who it is.
+    known = ir.Compare(
+        BOOL, "subject is a known state", *where, op="==", left=subject, right=subject
+    )
+    not_bound = ir.Not(
+        BOOL, f"subject not bound by {rule_id} of {package} on as_of", *where, item=bound
+    )
+    return ir.BoolOp(
+        BOOL,
+        f"subject not a party bound by {rule_id} on as_of",
+        *where,
+        op="and",
+        items=(known, not_bound),
+    )
