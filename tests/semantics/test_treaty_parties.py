@@ -23,9 +23,9 @@ from cybernorms.forum.history import RECORDER, load_history, package_content_has
 from cybernorms.forum.standing import consents_of
 from cybernorms.model.facts import Incident
 from cybernorms.rules.catalog import default_rulebooks_dir
+from cybernorms.semantics.parties import Consent, Parties
 from cybernorms.service import evaluating, loading, record
 from cybernorms.service.formats import Detail, EngineName
-from cybernorms.semantics.parties import Consent, Parties
 
 TREATY_DIR = default_rulebooks_dir() / "treaties"
 PACKAGE = "un-cybercrime-convention"
