@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -141,11 +143,7 @@ class _Reader:
         if fmt in (InputFormat.json, InputFormat.yaml) or suffix in (".json", ".yaml", ".yml"):
             return load_incidents(path)
         raise DocumentError(
-            [
-                Problem(
-                    str(path), "unknown input format (use --from json|yaml|eurepoc|stix|parquet)"
-                )
-            ]
+            [Problem(str(path), "unknown input format (use --from json|yaml|eurepoc|stix|parquet)")]
         )
 
     def _eurepoc(self, path: Path) -> list[Incident]:
@@ -449,26 +447,33 @@ def registry_profiles(db: str, on: dt.date) -> list[Profile]:
     return list(found.values())
 
 
-def registry_forum_record(db: str) -> ForumRecord:
-    """The forum record on the registry's log at ``db`` (its acts, verified as the store
-    verifies them) with the package documents published there: what ``evaluate --db``
-    reads a package's basis and a treaty's parties from (``service.record``)."""
-    from sqlalchemy.exc import SQLAlchemyError
-
+def registry_forum_record(db: str, documents: Sequence[Any] = ()) -> ForumRecord:
+    """The forum record on the registry's log at ``db`` (its acts, as the store verified
+    them), with the package ``documents`` published there (to tell a selection of an adopted
+    version): what ``evaluate --db`` reads a package's basis and a treaty's parties from
+    (``service.record``)."""
     from cybernorms.service import record
     from cybernorms.service.forums import forum_records
-    from cybernorms.store import StoreError
 
+    return record.registry_record(db, forum_records, documents)
+
+
+@contextmanager
+def registry_rulebooks(db: str, *, shipped: bool = True) -> Iterator[tuple[Path, list[Any]]]:
+    """The packages and positions published on the registry at ``db`` (verified;
+    ``service.published``) as a rulebook directory standing in for the shipped one (which it
+    includes unless ``shipped`` is false; a publication replaces the shipped document of its
+    id or state), and the published package documents. The directory is removed on leaving:
+    compose and set up the evaluation inside."""
+    from cybernorms.rules.catalog import default_rulebooks_dir
+    from cybernorms.service import published
+
+    found = published.published(db)
+    directory = published.registry_rulebook(found, default_rulebooks_dir() if shipped else None)
     try:
-        return record.registry_record(db, forum_records, registry_package_documents(db))
-    except SQLAlchemyError as exc:
-        detail = str(exc.__cause__ or exc).splitlines()[0]
-        raise StoreError(f"database error: {detail}") from exc
-
-
-def registry_package_documents(db: str) -> list[Any]:
-    """The package documents published on the registry at ``db`` (verified payloads)."""
-    return []
+        yield directory, published.package_documents(found)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def package(books: Rulebooks, package_id: str) -> Package:
