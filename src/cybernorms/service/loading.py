@@ -458,6 +458,19 @@ def registry_forum_record(db: str, documents: Sequence[Any] = ()) -> ForumRecord
     return record.registry_record(db, forum_records, documents)
 
 
+def forum_record(db: str | None) -> ForumRecord:
+    """The record an evaluation reads: the registry's log at ``db``, with the packages
+    published there, or (None) the shipped history (``service.record``)."""
+    from cybernorms.service import record
+
+    if db is None:
+        return record.shipped()
+    from cybernorms.service import published
+
+    documents = published.package_documents(published.published(db))
+    return registry_forum_record(db, documents)
+
+
 @contextmanager
 def registry_rulebooks(db: str, *, shipped: bool = True) -> Iterator[tuple[Path, list[Any]]]:
     """The packages and positions published on the registry at ``db`` (verified;

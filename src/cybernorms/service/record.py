@@ -25,6 +25,7 @@ package (``--rule``; ``evaluating.setup(rules=...)``).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,11 +34,12 @@ from typing import Any
 from cybernorms.forum.authors import Record
 from cybernorms.forum.entities import Adoption
 from cybernorms.forum.history import content_hash_of, load_history
-from cybernorms.forum.standing import adoption_basis, basis_of, consents_of
+from cybernorms.forum.standing import adoption_basis, basis_of, consents_of, packages_as_of
 from cybernorms.forum.state import ForumState, fold
 from cybernorms.model.documents import Document, DocumentError, Problem, load_file
 from cybernorms.rules.package import Package
 from cybernorms.semantics.parties import Parties
+from cybernorms.service.errors import BadRequest
 
 #: How verdicts name the shipped record (``Verdict.record["log"]``).
 SHIPPED_LOG = "shipped history rulebooks/record/history.yaml (recorded from public sources)"
@@ -212,3 +214,37 @@ def _document(path: Path) -> Document:
 
 def _hash(value: Any) -> str:
     return content_hash_of(Document("", value))
+
+
+def standing_rows(record: ForumRecord, on: dt.date, state: str) -> list[dict[str, Any]]:
+    """``forum.packages_as_of(on, state)`` as rows for people and scripts: each package
+    version in force for ``state`` on ``on``, the decision that adopted it (its log index in
+    ``record``'s log), from when it binds the state, its basis, and the state's
+    disassociations (norms packages) or reservations (treaties)."""
+    from cybernorms.model.states import iso3_codes
+
+    if state not in iso3_codes():
+        raise BadRequest(f"--state: {state!r} is not an ISO 3166-1 alpha-3 code")
+    rows = []
+    for found in packages_as_of(record.state, on, state):
+        document = record.documents.get(found.content_hash)
+        version = document.get("version") if isinstance(document, Mapping) else None
+        rows.append(
+            {
+                "package": found.package,
+                "version": version,
+                "content_hash": found.content_hash,
+                "kind": found.kind,
+                "forum": found.forum,
+                "decision": found.outcome,
+                "log_index": found.decision_log_index,
+                "adopted_on": found.adopted_on.isoformat(),
+                "in_force_from": found.in_force_from.isoformat(),
+                "basis": found.basis,
+                "disassociated": list(found.disassociated),
+                "reserved": list(found.reserved),
+                "log": record.log,
+                "recorded_by": found.decision_attribution,
+            }
+        )
+    return rows
