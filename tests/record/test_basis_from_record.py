@@ -77,7 +77,7 @@ def test_shipped_packages_are_consensus_through_the_shipped_record_which_each_ve
     assert adoption["forum"] == "unga"
     assert adoption["decision"] == "adopted_without_vote"
     assert adoption["content_hash"] == package_content_hash(GGE)
-    assert "recorded from public sources" in adoption["recorded_by"]
+    assert adoption["recorded_from_public_sources"] is True
     assert not any(v.selection for v in verdicts)
 
 

@@ -80,7 +80,9 @@ class Standing:
             "decision": a.outcome,
             "adopted_on": a.adopted_on.isoformat(),
             "content_hash": a.content_hash,
-            "recorded_by": a.attribution,
+            # never shown as signed by the forum when the maintainers recorded it from public
+            # sources (the full attribution and source: ``cybernorms standing``)
+            "recorded_from_public_sources": not a.signed_by_author,
         }
 
 
