@@ -190,3 +190,21 @@ def test_an_unknown_subject_is_undetermined_as_with_a_plain_list_of_parties() ->
 def test_without_an_evaluation_date_the_engine_reads_today_per_call() -> None:
     evaluator = _treaty_with(Parties({FIRST: Consent(dt.date(2000, 1, 1))}))
     assert _by_subject(evaluator, None)[FIRST] == "violation"  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("as_of", [GENERAL - dt.timedelta(days=1), GENERAL], ids=str)
+def test_the_smt_encoding_reads_the_dated_parties_as_the_engine_does(as_of: dt.date) -> None:
+    import copy
+
+    from .backends import smt, traced
+
+    books = copy.copy(loading.compose([TREATY_DIR]).books)
+    parties = Parties({FIRST: Consent(GENERAL), LATE_STATE: Consent(dt.date(2026, 7, 1))})
+    books.packages = [
+        dataclasses.replace(p, parties=parties) if p.id == PACKAGE else p for p in books.packages
+    ]
+    incident = Incident.model_validate(
+        {**SILENT, "territory_used": [FIRST, LATE_STATE], "requests": SILENT["requests"][:2]}
+    )
+    states = (FIRST, LATE_STATE, "EST", "FRA")
+    assert smt(books, incident, as_of, states) == traced(books, incident, as_of)

@@ -134,7 +134,11 @@ def registry_record(
 
 def standing(record: ForumRecord, package: Package, document: Any | None = None) -> Standing:
     """The basis ``package`` earns on ``record`` (``document``: its source document, read
-    from ``package.path`` when not given)."""
+    from ``package.path`` when not given). A package built in memory, with no document to
+    identify it, can have no adoption: it shows its declared basis."""
+    if document is None and not Path(package.path).is_file():
+        declared = basis_of(record.state, "", package.basis)
+        return Standing(package.label, "", declared.label, None, False, record.log)
     value = _document(Path(package.path)).value if document is None else document
     content_hash = _hash(value)
     earned = basis_of(record.state, content_hash, package.basis)
