@@ -23,7 +23,7 @@ from cybernorms.forum.history import RECORDER, load_history, package_content_has
 from cybernorms.forum.standing import consents_of
 from cybernorms.model.facts import Incident
 from cybernorms.rules.catalog import default_rulebooks_dir
-from cybernorms.semantics.parties import Consent, Parties
+from cybernorms.semantics.parties import Consent, Parties, not_bound_reason
 from cybernorms.service import evaluating, loading, record
 from cybernorms.service.formats import Detail, EngineName
 
@@ -208,3 +208,28 @@ def test_the_smt_encoding_reads_the_dated_parties_as_the_engine_does(as_of: dt.d
     )
     states = (FIRST, LATE_STATE, "EST", "FRA")
     assert smt(books, incident, as_of, states) == traced(books, incident, as_of)
+
+
+def test_why_a_treaty_rule_does_not_bind_a_state_in_words() -> None:
+    parties = Parties(
+        {
+            FIRST: Consent(GENERAL, until=dt.date(2027, 1, 1)),
+            LATE_STATE: Consent(GENERAL, reserved=frozenset({"uncc.cooperation"})),
+        }
+    )
+
+    def why(state: str, on: dt.date) -> str | None:
+        return not_bound_reason(parties, PACKAGE, "uncc.cooperation", state, on)
+
+    assert why(FIRST, GENERAL) is None
+    assert why(FIRST, GENERAL - dt.timedelta(days=1)) == (
+        f"{PACKAGE} enters into force for {FIRST} on 2026-04-10"
+    )
+    assert why(FIRST, dt.date(2027, 1, 1)) == (
+        f"{FIRST}'s denunciation of {PACKAGE} took effect on 2027-01-01"
+    )
+    assert why(LATE_STATE, GENERAL) == (
+        f"{LATE_STATE} made a reservation to uncc.cooperation that {PACKAGE} allows"
+    )
+    assert why("FRA", GENERAL) == f"{PACKAGE} is not in force for FRA on the record"
+    assert not_bound_reason(frozenset({"FRA"}), PACKAGE, "uncc.cooperation", "DEU", GENERAL) is None

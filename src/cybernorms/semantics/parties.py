@@ -66,6 +66,25 @@ class Parties(frozenset[str]):
         return frozenset(s for s, c in self.consents.items() if c.binds(rule_id, on))
 
 
+def not_bound_reason(
+    parties: frozenset[str], package: str, rule_id: str, state: str, on: dt.date
+) -> str | None:
+    """Why ``rule_id`` does not bind ``state`` on ``on``, in words (None: it binds, or the
+    parties are a plain list, whose verdicts say "not a party"): for a verdict's reason."""
+    if not isinstance(parties, Parties):
+        return None
+    consent = parties.consents.get(state)
+    if consent is None:
+        return f"{package} is not in force for {state} on the record"
+    if rule_id in consent.reserved:
+        return f"{state} made a reservation to {rule_id} that {package} allows"
+    if on < consent.since:
+        return f"{package} enters into force for {state} on {consent.since.isoformat()}"
+    if consent.until is not None and on >= consent.until:
+        return f"{state}'s denunciation of {package} took effect on {consent.until.isoformat()}"
+    return None
+
+
 def dated(parties: Iterable[str]) -> bool:
     """Whether the parties are read on a date (the evaluation date is then needed)."""
     return isinstance(parties, Parties)
