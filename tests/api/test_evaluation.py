@@ -69,6 +69,7 @@ def test_verdicts_are_the_services_with_a_decision_id(client: TestClient) -> Non
         "outcome",
         "missing",
         "profiles",
+        "record",  # the adoption that earns its consensus (service.record)
     ]
     assert body["result"]["incidents"] == 1
 

@@ -67,7 +67,7 @@ def test_evaluate_json_follows_the_contract(tmp_path: Path) -> None:
         "package": "lang@0.1.0",
         "rule": "lang.ci",
         "subject": "RUS",
-        "basis": "consensus",
+        "basis": "proposal",  # claims consensus; no adoption on the record
         "outcome": "violation",
         "missing": [],
         "profiles": ["UKR@default"],
@@ -123,7 +123,7 @@ def test_position_verdicts_are_labelled(tmp_path: Path) -> None:
     )
     assert code == 0
     bases = {v["basis"] for v in json.loads(out)}
-    assert bases == {"consensus", "position:EST"}
+    assert bases == {"proposal", "position:EST"}  # claimed consensus, not adopted
 
 
 def test_explain_prints_the_reasoning(tmp_path: Path) -> None:

@@ -115,8 +115,9 @@ def test_a_package_selection_compiles_only_what_it_reaches(tmp_path: Path) -> No
     everything = evaluating.setup(books, positions=["EST"])
     all_verdicts = evaluating.evaluate(everything, [incident], as_of=None, detail=Detail.profiles)
     assert _rows(selected) == _rows([v for v in all_verdicts if v.package == "other@1.0.0"])
+    # a hand-made package's "consensus" has no adoption on the record: a proposal
     assert {(v.basis, v.outcome.label) for v in selected} == {
-        ("consensus", "violation"),
+        ("proposal", "violation"),
         ("position:EST", "violation"),
     }
     with pytest.raises(UnknownName, match="no package 'nope'"):

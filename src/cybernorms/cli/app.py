@@ -23,7 +23,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from cybernorms import __version__
-from cybernorms.cli import agreement, analysis, catalog, compare, evaluation
+from cybernorms.cli import agreement, analysis, catalog, compare, evaluation, standing
 from cybernorms.cli.boundary import debug_requested, report_bug, report_os_error, report_refusal
 from cybernorms.errors import CybernormsError
 
@@ -126,6 +126,7 @@ analysis.register(app)
 evaluation.register(app)
 catalog.register(app)
 compare.register(app)
+standing.register(app)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from cybernorms.service.loading import IncidentSet
 
 # Outcome label -> rich style.
+#: How a table marks a verdict of a selection of a package (rules left out; README contract).
+SELECTION_MARK = "(selection)"
 OUTCOME_STYLE = {
     "violation": "bold red",
     "no_violation": "green",
@@ -115,7 +117,7 @@ def print_table(verdicts: Iterable[Verdict], titles: dict[str, str]) -> None:
             shown,
             rule,
             cell(v.subject or "-"),
-            cell(v.basis),
+            cell(v.basis) + (f"\n[bold]{SELECTION_MARK}[/]" if v.selection else ""),
             f"[{OUTCOME_STYLE[label]}]{label}[/]",
             cell(", ".join(v.missing)),
         )
@@ -313,9 +315,10 @@ def register(app: typer.Typer) -> None:
             "--db",
             envvar="CYBERNORMS_DB",
             metavar="URL",
-            help="Take profiles from this registry (database URL; default $CYBERNORMS_DB when "
-            "set), as verified there and in force on --as-of (default today), instead of the "
-            "rulebooks' profiles.",
+            help="Evaluate with this registry (database URL; default $CYBERNORMS_DB when set): "
+            "its published packages and positions beside the rulebooks, its profiles in force "
+            "on --as-of (default today) instead of the rulebooks', and each package's basis "
+            "from the forum record on its log.",
         ),
         state: list[str] = typer.Option(
             [], "--state", metavar="ISO3", help="Only verdicts about this subject state."
@@ -389,23 +392,32 @@ def register(app: typer.Typer) -> None:
             since=parse_date(since, "--since"),
             until=parse_date(until, "--until"),
         )
-        composed = options.compose(rulebooks, no_shipped, position, package)
-        books = composed.books
-        profile_list = (
-            loading.registry_profiles(db, date or dt.date.today())
-            if db is not None
-            else options.chosen_profiles(books, profiles, profile)
-        )
         loaded = load_inputs(
             inputs, source_format, keep_going=keep_going, reference_data=reference_data
         )
         incidents = filters.incidents(loaded.incidents)
-        chosen = evaluating.setup(
-            books,
-            packages=composed.packages,
-            positions=composed.positions,
-            profiles=profile_list,
-        )
+        composed = options.compose(rulebooks, no_shipped, position, package)
+        if db is None:
+            books = composed.books
+            chosen = evaluating.setup(
+                books,
+                packages=composed.packages,
+                positions=composed.positions,
+                profiles=options.chosen_profiles(books, profiles, profile),
+                rules=rule,
+            )
+        else:  # the registry's packages, positions, profiles and forum record
+            with loading.registry_rulebooks(db, shipped=not no_shipped) as (directory, documents):
+                composed = options.compose([*rulebooks, directory], True, position, package)
+                books = composed.books
+                chosen = evaluating.setup(
+                    books,
+                    packages=composed.packages,
+                    positions=composed.positions,
+                    profiles=loading.registry_profiles(db, date or dt.date.today()),
+                    record=loading.registry_forum_record(db, documents),
+                    rules=rule,
+                )
         detail = detail_for(fmt, with_trace)
         verdicts = filters.verdicts(
             evaluating.evaluate(

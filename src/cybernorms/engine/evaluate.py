@@ -43,6 +43,7 @@ from cybernorms.semantics import lenses
 from cybernorms.semantics.decision import NO_SUBJECT, expand
 from cybernorms.semantics.nodes import Scope
 from cybernorms.semantics.nodes import evaluate as evaluate_node
+from cybernorms.semantics.parties import dated
 
 RuleKey = tuple[str, str]
 _NO_SUBJECT = int(NO_SUBJECT)
@@ -121,7 +122,7 @@ class Evaluator:
             )
             for root in (r.applies, r.violated, r.subject)
             for n in ir.walk(root)
-        )
+        ) or any(dated(p.parties) for p in packages)  # treaty parties read on a date
         self._lenses = [self._compiled(None, base, tuple(base))]
         for position in positions:
             if position.package not in self.packages:

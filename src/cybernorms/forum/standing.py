@@ -9,7 +9,9 @@ store integration that follows:
 - ``basis_of(record, content_hash, declared)``: ``consensus`` only when that exact content
   hash has a decision adopting it without a vote on the log; otherwise the package's own
   declared non-consensus basis (a package that declares ``consensus`` without a decision is
-  a ``proposal``). ``basis: consensus`` in a YAML file is thereby a claim, never a fact.
+  a ``proposal``). ``basis: consensus`` in a YAML file is thereby a claim, never a fact;
+- ``consents_of(record, package, content_hash)``: for a treaty version, each state's
+  consent with the dates it binds and its reservations (what ``semantics.parties`` reads).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from cybernorms.forum.acts import Outcome
 from cybernorms.forum.entities import Adoption, PackageRecord
 from cybernorms.forum.state import ForumState
 from cybernorms.model.verdict import CONSENSUS
+from cybernorms.semantics.parties import Consent
 
 #: What a package that claims consensus without a decision on the log evaluates as.
 UNADOPTED = "proposal"
@@ -149,3 +152,31 @@ def _in_force(
         disassociated=adoption.disassociations.get(state, ()),
         reserved=reserved,
     )
+
+
+def consents_of(record: ForumState, package_id: str, content_hash: str) -> dict[str, Consent]:
+    """Each state's consent to this treaty version as the record makes it: the day the
+    treaty enters into force for it (``ForumState.in_force_for``), the day its denunciation
+    takes effect, and the rules it reserved. States whose consent has not (yet) put the
+    treaty in force for them on any date are left out; so is every state of a package that
+    is no treaty or not on the record. The engine reads these on the evaluation date
+    (``semantics.parties``)."""
+    package = record.packages.get(package_id)
+    if package is None or package.terms.kind != "treaty" or package.adoption(content_hash) is None:
+        return {}
+    found: dict[str, Consent] = {}
+    for deposit in package.deposits.get(content_hash, []):
+        since = record.in_force_for(package_id, content_hash, deposit.state)
+        if since is None:
+            continue
+        denounced = package.denunciations.get(deposit.state)
+        reserved = frozenset(
+            norm
+            for r in package.reservations
+            if r.state == deposit.state and r.content_hash == content_hash
+            for norm in r.norms
+        )
+        found[deposit.state] = Consent(
+            since, denounced.effective_on if denounced is not None else None, reserved
+        )
+    return found

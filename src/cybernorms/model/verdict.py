@@ -58,6 +58,12 @@ class Verdict:
     # tracing code does: converting the tuples afterwards cost more than the evaluation).
     # ``to_json`` hands it out once and then forgets it (a later call converts afresh).
     json_trace: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    # The forum record behind an earned basis (``service.record``: the adoption's log index,
+    # forum, decision, content hash, and which log), None when the basis is only declared.
+    record: dict[str, Any] | None = None
+    # True when rules of the package were left out of this evaluation: the verdict is of a
+    # selection of the package, never of the package as adopted.
+    selection: bool = False
 
     @property
     def trace(self) -> TraceNode | None:
@@ -82,6 +88,10 @@ class Verdict:
             "missing": list(self.missing),
             "profiles": list(self.profiles),
         }
+        if self.record is not None:  # only where a record earned the basis (README contract)
+            out["record"] = self.record
+        if self.selection:
+            out["selection"] = True
         if with_trace:
             prebuilt = self.json_trace
             if prebuilt is not None:

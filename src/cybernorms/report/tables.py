@@ -73,7 +73,7 @@ def write_markdown(
             shown,
             rule,
             r["subject"] or "-",
-            r["basis"],
+            r["basis"] + (" (selection)" if r.get("selection") else ""),
             r["outcome"],
             ", ".join(r["missing"]),
         ]

@@ -2,7 +2,9 @@
 
 ``decide`` is the table of ``docs/rule-language.md`` ("Outcome") written against the algebra:
 
-* a rule binding only its package's parties is ``not_applicable`` to a known non-party;
+* a rule binding only its package's parties is ``not_applicable`` to a known non-party
+  (with parties from the forum record: a state the rule does not bind on the evaluation
+  date, ``semantics.parties``);
 * ``applies_when`` false: ``not_applicable`` (``violated_when`` is not read);
 * ``violated_when`` false: ``no_violation``;
 * either criterion unknown: ``undetermined``, missing the unknown criteria's missing facts
@@ -26,9 +28,9 @@ from typing import Generic, TypeVar
 from cybernorms.model.verdict import Outcome
 from cybernorms.rules import ir
 from cybernorms.rules.package import Rule
-from cybernorms.rules.types import BOOL, STATE, STATE_LIST
 from cybernorms.semantics.algebra import Algebra, SubjectList
 from cybernorms.semantics.nodes import Scope, evaluate
+from cybernorms.semantics.parties import outside
 
 V = TypeVar("V")
 G = TypeVar("G")
@@ -120,16 +122,10 @@ def _applicable(
 
 
 def _outside(rule: Rule, parties: frozenset[str]) -> ir.Node:
-    """``subject not in PARTIES`` as an expression (true only for a known non-party)."""
-    where = (rule.subject.line, rule.subject.col)
-    return ir.Member(
-        BOOL,
-        f"subject not in parties of {rule.package}",
-        *where,
-        item=ir.SubjectRef(STATE, "subject", *where),
-        container=ir.SetLit(STATE_LIST, "parties", *where, values=frozenset(parties)),
-        negate=True,
-    )
+    """``subject not in PARTIES`` as an expression (true only for a known non-party); for
+    parties from the forum record, "not bound by this rule on the evaluation date"
+    (``semantics.parties``: entry into force, denunciation, reservations)."""
+    return outside(rule.id, rule.package, parties, rule.subject)
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from cybernorms.engine import Evaluator
 from cybernorms.model.facts import Incident
@@ -26,8 +26,10 @@ from cybernorms.model.verdict import Outcome, Verdict
 from cybernorms.rules.catalog import Rulebooks
 from cybernorms.rules.package import Package, Position
 from cybernorms.service import loading
+from cybernorms.service import record as forum_record
 from cybernorms.service.errors import BadRequest
 from cybernorms.service.formats import Detail, EngineName
+from cybernorms.service.record import ForumRecord, Standing
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,6 +44,11 @@ class Setup:
     profiles: tuple[Profile, ...]
     positions: tuple[Position, ...]
     report: frozenset[str] | None = None
+    # Per package label, what the forum record says of it (``service.record``): the basis
+    # earned or declared, the adoption a verdict cites, whether it is a selection.
+    standings: Mapping[str, Standing] = field(default_factory=dict)
+    # The package labels some of whose rules are left out of this evaluation (``rules``).
+    partial: frozenset[str] = frozenset()
 
     @property
     def illustrative(self) -> bool:
@@ -55,20 +62,34 @@ def setup(
     packages: Sequence[str] = (),
     positions: Sequence[str] = (),
     profiles: Sequence[Profile] | None = None,
+    record: ForumRecord | None = None,
+    rules: Sequence[str] = (),
 ) -> Setup:
     """The setup that evaluates ``packages`` (ids; all when empty) under the ``positions``
     (ISO3) with ``profiles`` (default: the rulebooks' own). Unknown names are refused
     (``UnknownName``). Only the selected packages and those they reach are compiled; a
-    position of a package outside them changes none of their verdicts and is left out."""
+    position of a package outside them changes none of their verdicts and is left out.
+
+    ``record``: the forum record that gives each package its basis and a treaty its parties
+    (default: the shipped history; ``service.record``). ``rules``: the rule ids the caller
+    keeps (empty: all); a package some of whose rules are left out is evaluated as a
+    selection, and its verdicts say so."""
     chosen = loading.positions(books, [s.upper() for s in positions])
     selected = loading.packages_reached(books, packages, chosen)
     ids = {p.id for p in selected}
     report = frozenset(loading.package(books, p).label for p in packages) or None
+    applied = forum_record.apply(forum_record.shipped() if record is None else record, selected)
+    kept = frozenset(rules)
+    partial = frozenset(
+        p.label for p in applied.packages if kept and not {r.id for r in p.rules} <= kept
+    )
     return Setup(
-        tuple(selected),
+        applied.packages,
         tuple(books.profiles if profiles is None else profiles),
         tuple(p for p in chosen if p.package in ids),
         report,
+        applied.standings,
+        partial,
     )
 
 
@@ -125,14 +146,42 @@ def evaluate(
     outcomes and missing facts: a trace is refused there (``BadRequest``), and its rows name
     no profile versions (``profiles`` is empty)."""
     if engine is not EngineName.python:
-        yield from _bulk(chosen, incidents, as_of, detail, engine, spark_master)
+        yield from map(
+            _cited(chosen), _bulk(chosen, incidents, as_of, detail, engine, spark_master)
+        )
         return
     run = _runner(chosen, detail)
     report = chosen.report
+    cite = _cited(chosen)
     for incident in incidents:
         for v in run(incident, as_of):
             if report is None or v.package in report:
-                yield v
+                yield cite(v)
+
+
+def _cited(chosen: Setup) -> Callable[[Verdict], Verdict]:
+    """Each verdict with the record behind its package's earned basis (not a position's
+    reading: that is never the package's basis) and marked a selection where rules of its
+    package were left out (``--rule``) or its package is an adopted version with rules
+    dropped."""
+    notes = {
+        label: (s.record_json(), s.selection or label in chosen.partial, s.basis)
+        for label, s in chosen.standings.items()
+    }
+    partial = chosen.partial
+
+    def cite(v: Verdict) -> Verdict:
+        note = notes.get(v.package)
+        if note is None:
+            v.selection = v.package in partial
+            return v
+        cited, selection, basis = note
+        if v.basis == basis:
+            v.record = cited
+        v.selection = selection
+        return v
+
+    return cite
 
 
 def _bulk(

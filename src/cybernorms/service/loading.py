@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from cybernorms.ingest.files import incident_files, load_incidents
 from cybernorms.model.documents import DocumentError, Problem
@@ -28,6 +30,9 @@ from cybernorms.rules.package import Package, Position
 from cybernorms.service.errors import UnknownName
 from cybernorms.service.formats import InputFormat
 from cybernorms.service.kinds import WHERE, Kind, document_kind, misplaced
+
+if TYPE_CHECKING:
+    from cybernorms.service.record import ForumRecord
 
 T = TypeVar("T")
 
@@ -138,11 +143,7 @@ class _Reader:
         if fmt in (InputFormat.json, InputFormat.yaml) or suffix in (".json", ".yaml", ".yml"):
             return load_incidents(path)
         raise DocumentError(
-            [
-                Problem(
-                    str(path), "unknown input format (use --from json|yaml|eurepoc|stix|parquet)"
-                )
-            ]
+            [Problem(str(path), "unknown input format (use --from json|yaml|eurepoc|stix|parquet)")]
         )
 
     def _eurepoc(self, path: Path) -> list[Incident]:
@@ -444,6 +445,48 @@ def registry_profiles(db: str, on: dt.date) -> list[Profile]:
         detail = str(exc.__cause__ or exc).splitlines()[0]
         raise StoreError(f"database error: {detail}") from exc
     return list(found.values())
+
+
+def registry_forum_record(db: str, documents: Sequence[Any] = ()) -> ForumRecord:
+    """The forum record on the registry's log at ``db`` (its acts, as the store verified
+    them), with the package ``documents`` published there (to tell a selection of an adopted
+    version): what ``evaluate --db`` reads a package's basis and a treaty's parties from
+    (``service.record``)."""
+    from cybernorms.service import record
+    from cybernorms.service.forums import forum_records
+
+    return record.registry_record(db, forum_records, documents)
+
+
+def forum_record(db: str | None) -> ForumRecord:
+    """The record an evaluation reads: the registry's log at ``db``, with the packages
+    published there, or (None) the shipped history (``service.record``)."""
+    from cybernorms.service import record
+
+    if db is None:
+        return record.shipped()
+    from cybernorms.service import published
+
+    documents = published.package_documents(published.published(db))
+    return registry_forum_record(db, documents)
+
+
+@contextmanager
+def registry_rulebooks(db: str, *, shipped: bool = True) -> Iterator[tuple[Path, list[Any]]]:
+    """The packages and positions published on the registry at ``db`` (verified;
+    ``service.published``) as a rulebook directory standing in for the shipped one (which it
+    includes unless ``shipped`` is false; a publication replaces the shipped document of its
+    id or state), and the published package documents. The directory is removed on leaving:
+    compose and set up the evaluation inside."""
+    from cybernorms.rules.catalog import default_rulebooks_dir
+    from cybernorms.service import published
+
+    found = published.published(db)
+    directory = published.registry_rulebook(found, default_rulebooks_dir() if shipped else None)
+    try:
+        yield directory, published.package_documents(found)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def package(books: Rulebooks, package_id: str) -> Package:
