@@ -532,7 +532,7 @@ class Analysis:
 
         def check(incident: Incident) -> bool:
             on = as_of or incident.start_date
-            resolvers = {package.id: lambda s: book.resolve(s, on, package.defaults)}
+            resolvers = {package.id: lambda s: book.resolve(s, on, package.defaults, False)}
             alg = Concrete(incident, as_of or self.today, resolvers, {}, {})
             scope = Scope(subject_value(None, "subject"), package.id)
             return evaluate(alg, covers, scope)[1] is True
