@@ -112,15 +112,15 @@ def test_free_profiles_witness_brings_its_profiles(planted: Rulebooks) -> None:
 
 def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
     """The shipped rulebooks have no error; every warning and info is intended:
-    GBR reads sovereignty as no standalone rule and due diligence as unsettled law (its
-    overrides make both rules dead under its lens, deliberately), and CAN, ISR and NZL read
+    GBR reads sovereignty as no standalone rule (no_rule: not a dead rule but a departure,
+    listed as a position diff) and due diligence as unsettled law (its override makes that
+    rule dead under its lens, deliberately), and CAN, ISR and NZL read
     due diligence as a voluntary norm, not binding law (dead under their lenses, likewise);
     the posture norms of the
     2015 GGE report judge practice, not incidents; positions differ from the restatement."""
     report = analyze(shipped.packages, shipped.positions, shipped.profiles)
     assert not report.has_errors
     assert kinds(report) == {
-        ("dead_rule", "warning", ("il.sovereignty",)),
         ("dead_rule", "warning", ("il.due_diligence",)),
         ("posture", "info", ("gge2015.a",)),
         ("posture", "info", ("gge2015.b",)),
@@ -143,6 +143,15 @@ def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
         ("il-core@1.0.0 + position:NZL", ("il.due_diligence",)),
         ("il-core@1.0.0 + position:CAN", ("il.due_diligence",)),
     }
+    gbr_sovereignty = next(
+        f
+        for f in report.findings
+        if f.kind == "position_diff"
+        and f.scope.endswith("position:GBR")
+        and f.rules == ("il.sovereignty",)
+    )
+    assert "reads no such rule (no standalone rule in this reading)" in gbr_sovereignty.message
+    assert [c.outcome for c in gbr_sovereignty.expect] == ["not_applicable", "violation"]
     for f in report.findings:
         if f.witness is not None:
             check_witness(shipped, f)

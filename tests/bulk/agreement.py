@@ -36,12 +36,13 @@ def engine_verdicts(
     generated = Evaluator(books.packages, books.profiles, positions, json_traces=False)
     out: dict[Key, Row] = {}
     for incident in incidents:
+        by_reference = reference.verdicts(incident, as_of)
+        # The printed word (the rule's question's answer) is what every back end must agree on.
         interpreted = {
-            (v.incident, v.rule, v.subject, v.basis): (v.outcome.label, v.missing)
-            for v in reference.verdicts(incident, as_of)
+            (v.incident, v.rule, v.subject, v.basis): (v.word, v.missing) for v in by_reference
         }
         traced = {
-            (v.incident, v.rule, v.subject, v.basis): (v.outcome.label, v.missing)
+            (v.incident, v.rule, v.subject, v.basis): (v.word, v.missing)
             for v in generated.verdicts(incident, as_of)
         }
         fast = {
@@ -49,12 +50,11 @@ def engine_verdicts(
             for basis, rule, subject, code in generated.outcomes(incident, as_of)
         }
         assert traced == interpreted
-        assert fast == {k: _CODES[o] for k, (o, _) in interpreted.items()}
+        assert fast == {
+            (v.incident, v.rule, v.subject, v.basis): int(v.outcome) for v in by_reference
+        }
         out.update(interpreted)
     return out
-
-
-_CODES = {"not_applicable": 0, "no_violation": 1, "undetermined": 2, "violation": 3}
 
 
 def bulk_verdicts(table: pa.Table) -> dict[Key, Row]:

@@ -268,6 +268,11 @@ class Analysis:
         return out
 
     def _rule(self, lens: Lens, rule: Rule) -> list[Finding]:
+        if rule.reason is not None and rule.key in lens.changed:
+            # A position's no_rule or holds_open: the state says what the rule's verdicts
+            # are (not_applicable / undetermined, with the reason); that it is never violated
+            # is its word, not a fault. ``position_diff`` lists it as a departure.
+            return []
         vs = self.verdicts(lens, rule)
         basis = lens.basis(rule.key)
         rid = (rule.id,)
@@ -549,9 +554,16 @@ class Analysis:
             mine = self.verdicts(lens, rule)
             theirs = self.verdicts(self.package_lens(self.packages[rule.package]), base)
             cons_basis = self.packages[rule.package].basis
+            stated = (
+                f"reads no such rule ({rule.reason})"
+                if rule.reason is not None and not rule.held_open
+                else f"holds the question open ({rule.reason})"
+                if rule.held_open
+                else "finds no violation"
+            )
             for pos_viol, label in (
                 (True, "finds a violation the package does not"),
-                (False, "finds no violation where the package does"),
+                (False, f"{stated} where the package finds a violation"),
             ):
                 goal = disj(
                     *[
