@@ -36,6 +36,8 @@ def test_the_markdown_report_ends_with_the_table() -> None:
     header = "| reading | il.countermeasures | il.due_diligence | il.sovereignty |"
     at = lines.index(header)
     assert at > lines.index("| severity | kind | scope | rules | finding | witness |")
-    rows = {line.split(" | ")[0]: line for line in lines[at + 2 :] if line.startswith("| position:")}
+    rows = {
+        line.split(" | ")[0]: line for line in lines[at + 2 :] if line.startswith("| position:")
+    }
     assert rows["| position:FRA"].startswith("| position:FRA | violation; package: ")
     assert "| position:GBR" in rows

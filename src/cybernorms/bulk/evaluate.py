@@ -6,8 +6,8 @@ subject, basis) with ``outcome`` (the answer word of the rule's ``question``: ``
 paths, in the same order, as the engine's ``Verdict.missing``), ``question`` and ``reason``.
 With ``assume_defaults`` the query runs twice, without and with the packages' defaults, and a
 verdict the defaults decided comes from the second run, its basis labelled
-(``semantics.profiles``), exactly as in the engine. Traces are built on demand by the engine for the verdicts
-a person looks at.
+(``semantics.profiles``), exactly as in the engine. Traces are built on demand by the engine
+for the verdicts a person looks at.
 """
 
 from __future__ import annotations
@@ -108,7 +108,9 @@ def _with_assumption(plain: pa.Table, assumed: pa.Table) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=plain.schema)
 
 
-def _answered(table: pa.Table, packages: Sequence[Package], positions: Sequence[Position]) -> pa.Table:
+def _answered(
+    table: pa.Table, packages: Sequence[Package], positions: Sequence[Position]
+) -> pa.Table:
     """The outcome codes as the words of each rule's question, with ``question`` and
     ``reason`` columns (``Rule.reason_for``)."""
     rules = reported(packages, positions)

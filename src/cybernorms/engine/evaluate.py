@@ -377,7 +377,9 @@ def _with_assumption(
     of a rule never reads a profile), which the zip checks."""
     out: list[Row] = []
     for before, after in zip(plain, assumed, strict=True):
-        out.append(relabel(after) if decided_by_defaults(outcome(before), outcome(after)) else before)
+        out.append(
+            relabel(after) if decided_by_defaults(outcome(before), outcome(after)) else before
+        )
     return out
 
 

@@ -553,7 +553,9 @@ def load_position(path: Path | str, packages: Sequence[Package]) -> Position:
         citations=citations,
         agrees=agrees,
         held_open={
-            i.rule: OverrideCitation(i.source, i.date) for i in pos.holds_open if i.rule in held_open
+            i.rule: OverrideCitation(i.source, i.date)
+            for i in pos.holds_open
+            if i.rule in held_open
         },
         no_rules=no_rules,
     )
