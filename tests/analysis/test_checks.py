@@ -294,3 +294,24 @@ def test_as_of_fixes_the_profile_date(shipped: Rulebooks) -> None:
         Options(as_of=dt.date(2016, 1, 1)),
     )
     assert not report.has_errors
+
+
+def test_a_positions_stances_are_departures_not_faults() -> None:
+    """LVA (tests/data/stances) holds lang.ci open, says lang.known does not exist and agrees
+    with lang.all_gov: no error; the stated rules are listed as departures, and lang.dd, which
+    reads the open question, is dead under the lens only by the state's word (a warning)."""
+    from cybernorms.rules.catalog import load_rulebooks
+
+    data = DATA.parent
+    books = load_rulebooks([data / "lang", data / "stances"], with_examples=False)
+    report = analyze(books.packages, books.positions, books.profiles, ["LVA"])
+    assert not report.has_errors, [f for f in report.findings if f.severity == "error"]
+    lva = {(f.kind, f.severity, f.rules) for f in report.findings if f.scope.endswith("LVA")}
+    assert ("position_diff", "info", ("lang.known",)) in lva
+    assert ("position_diff", "info", ("lang.ci",)) in lva
+    assert not any(k == "dead_rule" and r in {("lang.ci",), ("lang.known",)} for k, _, r in lva)
+    assert ("dead_rule", "warning", ("lang.dd",)) in lva
+    known = next(
+        f for f in report.findings if f.scope.endswith("LVA") and f.rules == ("lang.known",)
+    )
+    assert "reads no such rule (no such rule in this reading (test))" in known.message

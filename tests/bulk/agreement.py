@@ -30,10 +30,19 @@ def engine_verdicts(
     positions: Sequence[Position],
     incidents: Sequence[Incident],
     as_of: dt.date | None,
+    assume_defaults: bool = False,
 ) -> dict[Key, Row]:
     """The engine's verdicts, after checking that its three paths agree among themselves."""
-    reference = Evaluator(books.packages, books.profiles, positions, reference=True)
-    generated = Evaluator(books.packages, books.profiles, positions, json_traces=False)
+    reference = Evaluator(
+        books.packages, books.profiles, positions, reference=True, assume_defaults=assume_defaults
+    )
+    generated = Evaluator(
+        books.packages,
+        books.profiles,
+        positions,
+        json_traces=False,
+        assume_defaults=assume_defaults,
+    )
     out: dict[Key, Row] = {}
     for incident in incidents:
         by_reference = reference.verdicts(incident, as_of)
@@ -74,9 +83,10 @@ def assert_agree(
     engine: str = "duckdb",
     spark_master: str | None = None,
     as_of: dt.date | None = dt.date(2025, 1, 1),
+    assume_defaults: bool = False,
 ) -> int:
     """Bulk verdicts equal the engine's; returns how many verdicts were compared."""
-    expected = engine_verdicts(books, positions, incidents, as_of)
+    expected = engine_verdicts(books, positions, incidents, as_of, assume_defaults)
     table = evaluate_many(
         incidents,
         books.packages,
@@ -85,6 +95,7 @@ def assert_agree(
         engine=engine,  # type: ignore[arg-type]
         as_of=as_of,
         spark_master=spark_master,
+        assume_defaults=assume_defaults,
     )
     got = bulk_verdicts(table)
     assert set(got) == set(expected)

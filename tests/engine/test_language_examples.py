@@ -8,7 +8,7 @@ from cybernorms.engine import Evaluator
 from cybernorms.engine.examples import run_examples
 from cybernorms.model.facts import Incident
 from cybernorms.model.verdict import Outcome, Verdict
-from cybernorms.rules.catalog import Rulebooks
+from cybernorms.rules.catalog import Rulebooks, load_rulebooks
 
 
 def test_every_language_example_holds(lang_books: Rulebooks) -> None:
@@ -16,6 +16,14 @@ def test_every_language_example_holds(lang_books: Rulebooks) -> None:
     assert len(results) >= 20
     failures = [f"{r.where} {r.example}: {r.problem}" for r in results if not r.ok]
     assert failures == []
+
+
+def test_every_stance_example_holds(lang_books: Rulebooks) -> None:
+    """Position LVA's agrees / holds_open / no_rule, by example (tests/data/stances)."""
+    books = load_rulebooks([lang_books.root, lang_books.root.parent / "stances"])
+    results = [r for r in run_examples(books) if r.owner == "position:LVA"]
+    assert len(results) == 8
+    assert [f"{r.where} {r.example}: {r.problem}" for r in results if not r.ok] == []
 
 
 def _ci_verdict(books: Rulebooks, country: str, *, assume: bool) -> Verdict:

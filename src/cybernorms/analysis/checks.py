@@ -323,7 +323,7 @@ class Analysis:
         status, viol_model = self.query(exists(lambda v: v.outcome.viol))
         if status == "unknown":
             return [self.unknown(lens, rid, "whether the rule can be violated")]
-        deliberate = rule.key in lens.changed
+        deliberate = rule.key in lens.changed or self._reads_a_stance(lens, rule)
         if status == "unsat":
             a_status, _ = self.query(applies)
             severity: Severity = "warning" if deliberate else "error"
@@ -543,6 +543,14 @@ class Analysis:
             return evaluate(alg, covers, scope)[1] is True
 
         return check
+
+    def _reads_a_stance(self, lens: Lens, rule: Rule) -> bool:
+        """The rule reads (through ``breached``) a rule the position holds open or says does
+        not exist: what it can decide then follows from the state's own word."""
+        if lens.position is None:
+            return False
+        stated = {r.key for r in lens.position.overrides.values() if r.reason is not None}
+        return bool((ir.references(rule.applies) | ir.references(rule.violated)) & stated)
 
     def position_diff(self, lens: Lens) -> list[Finding]:
         out: list[Finding] = []
