@@ -244,7 +244,8 @@ class TraceNode:
     Built as plain slotted objects while evaluating (cheap), turned into JSON only on output.
     ``value`` is ``None`` when unknown. ``missing`` lists the unknown facts behind an unknown
     value; ``fact``/``source`` name the fact read and the source cell an importer kept;
-    ``profile`` names the profile version read (``UKR@2`` or ``UKR@default``).
+    ``profile`` names the profile version read (``UKR@2``, ``UKR@unpublished`` or
+    ``UKR@assumed:defaults``).
     """
 
     expr: str
