@@ -169,12 +169,13 @@ def run(argv: list[str]) -> None:
     incidents = generate(n, opts.seed)
     gen_s = time.perf_counter() - t0
 
-    ev_all = Evaluator(packages)
-    ev_bench = Evaluator(bench)
+    profiles = eq.bench_profiles(packages)
+    ev_all = Evaluator(packages, profiles)
+    ev_bench = Evaluator(bench, profiles)
     # verdicts() writes each trace's JSON while evaluating unless told not to; the
     # "traces as tuples (no JSON)" row measures the tuples alone, as it always has.
-    ev_tuples = Evaluator(bench, json_traces=False)
-    ev_one = Evaluator(eq.bench_packages(packages, [("il-core", BASELINE_RULE)]))
+    ev_tuples = Evaluator(bench, profiles, json_traces=False)
+    ev_one = Evaluator(eq.bench_packages(packages, [("il-core", BASELINE_RULE)]), profiles)
     cedar = CedarPeer(sectors)
     rego = RegoPeer(sectors)
 

@@ -62,7 +62,8 @@ def three_rules(
     frame: pl.DataFrame, packages: Sequence[Any], profiles: Sequence[Any], as_of: dt.date
 ) -> pl.DataFrame:
     """(incident, rule, subject, outcome) for the three rules on every incident."""
-    defaults = next(p for p in packages if p.id == "un-gge-2015").defaults.critical_sectors
+    # A state with no profile in force has no critical sectors known (unknown, as in the
+    # engine: package defaults stand in only under --assume-defaults).
     book = ProfileBook(profiles)
     in_force = {}
     for state in book.states():
@@ -89,9 +90,7 @@ def three_rules(
         .unnest("targets")
         .join(critical, on="country", how="left")
         .with_columns(
-            pl.when(pl.col("country").is_null())
-            .then(None)
-            .otherwise(pl.col("critical").fill_null(pl.lit(defaults, pl.List(pl.String))))
+            pl.when(pl.col("country").is_null()).then(None).otherwise(pl.col("critical"))
             .alias("critical")
         )
         .group_by("row")

@@ -11,21 +11,25 @@ making the benchmark compare different conditions.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.incidents import STATES
 from benchmarks.peers import LABELS, RULE_IDS, RULES
 from cybernorms.engine.evaluate import Evaluator
 from cybernorms.model.facts import Incident
+from cybernorms.model.profile import Profile, ProfileParameters
 from cybernorms.rules.catalog import default_rulebooks_dir
 from cybernorms.rules.package import Package, load_packages
 
 
 def shipped_packages(root: Path | None = None) -> list[Package]:
-    """Every package of the shipped rulebooks (positions and profiles are not loaded: with no
-    published profile, ``profile(state)`` is the package defaults, which the peers get)."""
+    """Every package of the shipped rulebooks (positions and profiles are not loaded: the
+    states of the benchmark publish the defaults' sectors, ``bench_profiles``, which the
+    peers get)."""
     base = root or default_rulebooks_dir()
     return load_packages(sorted(base.glob("*/package.yaml")))
 
@@ -57,6 +61,26 @@ def critical_sectors(packages: Sequence[Package]) -> list[str]:
     if len(sets) != 1:
         raise SystemExit(f"packages of the benchmark rules disagree on default sectors: {sets}")
     return list(sets.pop())
+
+
+def bench_profiles(packages: Sequence[Package]) -> list[Profile]:
+    """Every state of the generated incidents publishing the defaults' sector list.
+
+    Why: the peers are given that one list for every state; our engine reads a parameter a
+    state has not published as unknown (the defaults decide only under an assumption), so the
+    benchmark states publish it, and both sides decide on the same parameters at the same
+    cost (one profile lookup)."""
+    sectors = critical_sectors(packages)
+    return [
+        Profile(
+            state=state,
+            version=1,
+            effective_from=dt.date(1900, 1, 1),
+            illustrative=True,
+            parameters=ProfileParameters.model_validate({"critical_sectors": sectors}),
+        )
+        for state in STATES
+    ]
 
 
 def engine_codes(evaluator: Evaluator, incidents: Sequence[Incident]) -> list[int]:

@@ -112,8 +112,9 @@ def test_free_profiles_witness_brings_its_profiles(planted: Rulebooks) -> None:
 
 def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
     """The shipped rulebooks have no error; every warning and info is intended:
-    GBR reads sovereignty as no standalone rule and due diligence as unsettled law (its
-    overrides make both rules dead under its lens, deliberately), and CAN, ISR and NZL read
+    GBR reads sovereignty as no standalone rule (no_rule: not a dead rule but a departure,
+    listed as a position diff) and due diligence as unsettled law (its override makes that
+    rule dead under its lens, deliberately), and CAN, ISR and NZL read
     due diligence as a voluntary norm, not binding law (dead under their lenses, likewise);
     IRN reads sovereignty more widely (a position_diff, no dead rule); EST only adds a rule
     (collective countermeasures), which the package cannot differ on;
@@ -122,7 +123,6 @@ def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
     report = analyze(shipped.packages, shipped.positions, shipped.profiles)
     assert not report.has_errors
     assert kinds(report) == {
-        ("dead_rule", "warning", ("il.sovereignty",)),
         ("dead_rule", "warning", ("il.due_diligence",)),
         ("posture", "info", ("gge2015.a",)),
         ("posture", "info", ("gge2015.b",)),
@@ -148,6 +148,15 @@ def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
         ("il-core@1.0.0 + position:IRN", ("il.sovereignty",)),
         ("il-core@1.0.0 + position:IRN", ("il.countermeasures",)),
     }
+    gbr_sovereignty = next(
+        f
+        for f in report.findings
+        if f.kind == "position_diff"
+        and f.scope.endswith("position:GBR")
+        and f.rules == ("il.sovereignty",)
+    )
+    assert "reads no such rule (no standalone rule in this reading)" in gbr_sovereignty.message
+    assert [c.outcome for c in gbr_sovereignty.expect] == ["not_applicable", "violation"]
     for f in report.findings:
         if f.witness is not None:
             check_witness(shipped, f)
@@ -290,3 +299,24 @@ def test_as_of_fixes_the_profile_date(shipped: Rulebooks) -> None:
         Options(as_of=dt.date(2016, 1, 1)),
     )
     assert not report.has_errors
+
+
+def test_a_positions_stances_are_departures_not_faults() -> None:
+    """LVA (tests/data/stances) holds lang.ci open, says lang.known does not exist and agrees
+    with lang.all_gov: no error; the stated rules are listed as departures, and lang.dd, which
+    reads the open question, is dead under the lens only by the state's word (a warning)."""
+    from cybernorms.rules.catalog import load_rulebooks
+
+    data = DATA.parent
+    books = load_rulebooks([data / "lang", data / "stances"], with_examples=False)
+    report = analyze(books.packages, books.positions, books.profiles, ["LVA"])
+    assert not report.has_errors, [f for f in report.findings if f.severity == "error"]
+    lva = {(f.kind, f.severity, f.rules) for f in report.findings if f.scope.endswith("LVA")}
+    assert ("position_diff", "info", ("lang.known",)) in lva
+    assert ("position_diff", "info", ("lang.ci",)) in lva
+    assert not any(k == "dead_rule" and r in {("lang.ci",), ("lang.known",)} for k, _, r in lva)
+    assert ("dead_rule", "warning", ("lang.dd",)) in lva
+    known = next(
+        f for f in report.findings if f.scope.endswith("LVA") and f.rules == ("lang.known",)
+    )
+    assert "reads no such rule (no such rule in this reading (test))" in known.message

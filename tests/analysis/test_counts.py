@@ -34,9 +34,11 @@ def test_an_incident_counts_once_when_the_position_changes_an_outcome() -> None:
         }
     )
     counts = disagreements(books.packages, books.positions, [], [outage, espionage])
-    # The UK reading removes the sovereignty breach of the outage only; France adds one for
-    # the espionage only (penetration suffices); each changes countermeasures with it.
-    assert counts[("position:GBR", "il.sovereignty")] == 1
+    # The UK reads no standalone sovereignty rule (no_rule): both incidents are
+    # not_applicable under it, where the restatement finds a breach (the outage) and no breach
+    # (the espionage) - two departures; countermeasures change on the outage only. France adds
+    # a breach for the espionage only (penetration suffices), and countermeasures with it.
+    assert counts[("position:GBR", "il.sovereignty")] == 2
     assert counts[("position:GBR", "il.countermeasures")] == 1
     assert counts[("position:FRA", "il.sovereignty")] == 1
     assert counts[("position:FRA", "il.countermeasures")] == 1

@@ -69,6 +69,8 @@ def test_verdicts_are_the_services_with_a_decision_id(client: TestClient) -> Non
         "outcome",
         "missing",
         "profiles",
+        "question",
+        "reason",
         "record",  # the adoption that earns its consensus (service.record)
     ]
     assert body["result"]["incidents"] == 1
@@ -83,6 +85,24 @@ def test_detail_levels(client: TestClient) -> None:
     assert all("trace" in v for v in traced)
     assert all("trace" not in v and "profiles" not in v for v in outcomes)
     assert [v["outcome"] for v in traced] == [v["outcome"] for v in outcomes]
+
+
+def test_defaults_decide_only_when_the_body_assumes_them(client: TestClient) -> None:
+    """Triton's victim (SAU) publishes no profile: gge2015.f is undetermined, naming the
+    parameter; with ``assume_defaults`` the defaults decide and the basis says so."""
+    triton = incident_json(EXAMPLES / "2017-triton-trisis.yaml")
+
+    def ask(**extra: Any) -> dict[str, Any]:
+        body = {"input": {"incidents": [triton], "profiles": "none", **extra}}
+        verdicts = client.post("/v1/evaluate", json=body).json()["result"]["verdicts"]
+        return next(v for v in verdicts if v["rule"] == "gge2015.f")
+
+    plain = ask()
+    assert plain["outcome"] == "undetermined" and plain["basis"] == "consensus"
+    assert "profile(SAU).critical_sectors" in plain["missing"]
+    assumed = ask(assume_defaults=True)
+    assert assumed["basis"] == "consensus+assumed:defaults"
+    assert assumed["profiles"] == ["SAU@assumed:defaults"]
 
 
 def test_profiles_come_from_the_registry_as_verified_there(

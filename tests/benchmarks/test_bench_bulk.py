@@ -13,7 +13,7 @@ import pyarrow as pa
 import pytest
 
 from cybernorms.bulk import evaluate_many, incident_schema
-from cybernorms.model.verdict import Outcome
+from cybernorms.model.verdict import parse_word
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -34,9 +34,8 @@ def test_polars_ceiling_agrees_with_the_sql_back_end() -> None:
         [incident_dict(rng, i) for i in range(3000)], schema=incident_schema()
     )
     packages, profiles, _ = run._books(run.THREE)
-    codes = {o.label: int(o) for o in Outcome}
     sql = {
-        (r["incident"], r["rule"]): codes[r["outcome"]]
+        (r["incident"], r["rule"]): int(parse_word(r["question"], r["outcome"]))
         for r in evaluate_many(table, packages, profiles, as_of=run.AS_OF).to_pylist()
     }
     hand = polars_ceiling.three_rules(pl.from_arrow(table), packages, profiles, run.AS_OF)

@@ -38,7 +38,7 @@ def setup() -> dict[str, Any]:
     packages = eq.shipped_packages()
     sectors = eq.critical_sectors(packages)
     incidents = _bench("incidents").generate(N, seed=7)
-    evaluator = Evaluator(eq.bench_packages(packages))
+    evaluator = Evaluator(eq.bench_packages(packages), eq.bench_profiles(packages))
     return {
         "eq": eq,
         "incidents": incidents,

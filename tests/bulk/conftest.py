@@ -49,3 +49,10 @@ def shipped() -> Rulebooks:
 def lang_books() -> Rulebooks:
     """The test package that uses every construct of the language, with a test position."""
     return load_rulebooks(Path(__file__).resolve().parent.parent / "data" / "lang")
+
+
+@pytest.fixture(scope="session")
+def stances() -> Rulebooks:
+    """The language's test package with position LVA: agrees, holds_open and no_rule."""
+    data = Path(__file__).resolve().parent.parent / "data"
+    return load_rulebooks([data / "lang", data / "stances"])

@@ -79,6 +79,33 @@ def test_unknown_incident_dates_read_each_states_latest_profile(shipped: Ruleboo
     assert_agree(shipped, undated, positions=shipped.positions, as_of=None)
 
 
+@BATCHES
+@given(raws=st.lists(incident_dicts(), min_size=1, max_size=40))
+def test_duckdb_agrees_under_the_assumption_of_defaults(
+    shipped: Rulebooks, raws: list[dict[str, Any]]
+) -> None:
+    """``--assume-defaults``: the same verdicts decided by the defaults, labelled alike."""
+    assert_agree(shipped, _numbered(raws), positions=shipped.positions, assume_defaults=True)
+
+
+def test_duckdb_agrees_on_curated_incidents_assuming_defaults(shipped: Rulebooks) -> None:
+    incidents = _curated()
+    assert assert_agree(shipped, incidents, positions=shipped.positions, assume_defaults=True)
+    table = evaluate_many(
+        incidents, shipped.packages, shipped.profiles, shipped.positions, assume_defaults=True
+    )
+    assert any(b.endswith("+assumed:defaults") for b in table.column("basis").to_pylist())
+
+
+@BATCHES
+@given(raws=st.lists(incident_dicts(), min_size=1, max_size=40))
+def test_duckdb_agrees_on_a_positions_stances(
+    stances: Rulebooks, raws: list[dict[str, Any]]
+) -> None:
+    """agrees / holds_open / no_rule (tests/data/stances) read alike in every back end."""
+    assert_agree(stances, _numbered(raws), positions=stances.positions)
+
+
 def test_a_known_empty_subject_list_judges_no_one(shipped: Rulebooks) -> None:
     """``territory_used: []``: one verdict without subject, not applicable, nothing missing;
     unknown ``territory_used``: one verdict without subject, missing the list where it

@@ -23,7 +23,9 @@ def test_departures_are_a_matrix_of_readings_by_rules() -> None:
     # does not
     assert departures["position:FRA"]["il.sovereignty"].startswith("violation; package: ")
     assert departures["position:FRA"]["il.sovereignty"] != "violation; package: violation"
-    assert departures["position:GBR"]["il.sovereignty"].startswith("dead_rule, no_violation")
+    # the UK reads no standalone sovereignty rule: a departure (not_applicable, never
+    # no_violation), not a dead rule
+    assert departures["position:GBR"]["il.sovereignty"] == "not_applicable; package: violation"
     assert "il.use_of_force" not in departures["position:FRA"]  # no departure, no cell
 
 
@@ -34,6 +36,8 @@ def test_the_markdown_report_ends_with_the_table() -> None:
     header = "| reading | il.countermeasures | il.due_diligence | il.sovereignty |"
     at = lines.index(header)
     assert at > lines.index("| severity | kind | scope | rules | finding | witness |")
-    rows = {line.split(" | ")[0]: line for line in lines[at + 2 :] if line.startswith("| position:")}
+    rows = {
+        line.split(" | ")[0]: line for line in lines[at + 2 :] if line.startswith("| position:")
+    }
     assert rows["| position:FRA"].startswith("| position:FRA | violation; package: ")
     assert "| position:GBR" in rows

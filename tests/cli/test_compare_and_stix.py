@@ -49,7 +49,8 @@ def test_compare_all_puts_every_loaded_position_beside_the_packages() -> None:
     readings = sovereignty["readings"]
     assert isinstance(readings, dict)
     assert readings["package"]["outcome"] == "violation"
-    assert readings["position:GBR"]["outcome"] == "no_violation"
+    # the UK reads no standalone sovereignty rule: not_applicable, never no_violation
+    assert readings["position:GBR"]["outcome"] == "not_applicable"
     assert readings["position:GBR"]["own"] is True
 
 
@@ -59,8 +60,9 @@ def test_a_difference_names_the_facts_that_decide_it() -> None:
     assert isinstance(deciding, dict)
     assert list(deciding) == ["position:GBR"]
     facts = deciding["position:GBR"]
-    assert "effects.disruption = long" in facts
-    assert "targets[*].country = UKR" in facts
+    # the UK reads no such rule (no_rule): the facts deciding the difference are those of the
+    # package's criterion that the reading removes (its applies_when reads the attribution)
+    assert facts == ["attribution.level = direct"]
 
 
 def test_a_rule_a_position_does_not_read_keeps_the_package_outcome_marked_inherited() -> None:
@@ -86,7 +88,7 @@ def test_compare_formats(tmp_path: Path) -> None:
     )
     assert code == 0
     assert "| rule | subject | package | position:FRA | position:GBR | deciding facts |" in out
-    assert "no_violation*" in out
+    assert "not_applicable*" in out  # GBR: no standalone sovereignty rule
     code, out, _ = run("compare", str(NOTPETYA), "-f", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows[0].keys() >= {"rule", "package", "position:FRA", "position:GBR", "deciding"}

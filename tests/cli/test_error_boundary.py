@@ -171,4 +171,4 @@ def test_the_installed_entry_point_behaves_the_same(incidents: Path) -> None:
     usage = subprocess.run([*command, "evaluate", "--bogus"], capture_output=True, text=True)
     assert usage.returncode == 2 and "Traceback" not in usage.stderr
     ok = subprocess.run([*command, *evaluate_args(incidents)], capture_output=True, text=True)
-    assert ok.returncode == 0 and "Outcomes by rule" in ok.stdout
+    assert ok.returncode == 0 and "incidents by rule" in ok.stdout

@@ -57,6 +57,8 @@ def test_evaluate_json_follows_the_contract(tmp_path: Path) -> None:
         "outcome",
         "missing",
         "profiles",
+        "question",
+        "reason",
         "trace",
         "name",
         "start_date",
@@ -70,7 +72,9 @@ def test_evaluate_json_follows_the_contract(tmp_path: Path) -> None:
         "basis": "proposal",  # claims consensus; no adoption on the record
         "outcome": "violation",
         "missing": [],
-        "profiles": ["UKR@default"],
+        "profiles": ["UKR@1"],
+        "question": "breach",
+        "reason": None,
         "trace": None,
         "name": None,
         "start_date": None,
@@ -103,6 +107,7 @@ def test_evaluate_jsonl_one_object_per_line(tmp_path: Path) -> None:
     assert lines and all(
         set(v)
         == {"incident", "package", "rule", "subject", "basis", "outcome", "missing", "profiles"}
+        | {"question", "reason"}
         | {"name", "start_date", "victims"}
         for v in lines
     )
@@ -139,7 +144,7 @@ def test_explain_prints_the_reasoning(tmp_path: Path) -> None:
         "lang.ci",
     )
     assert code == 0
-    assert "undetermined" in out and "effects.disruption" in out and "UKR@default" in out
+    assert "undetermined" in out and "effects.disruption" in out and "UKR@1" in out
 
 
 @pytest.mark.parametrize(

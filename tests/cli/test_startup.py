@@ -67,3 +67,17 @@ def test_help_lists_every_command_and_a_lazy_command_runs() -> None:
         assert f" {name} " in listing.stdout, name
     sub = runner.invoke(app, ["keys", "--help"])
     assert sub.exit_code == 0 and "new" in sub.stdout
+
+
+def test_the_root_help_names_no_python_type() -> None:
+    """Issue 11: the root screen's flags read like every command's (no ``<bool>`` column)."""
+    result = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "120"})
+    assert result.exit_code == 0
+    assert "--version" in result.output and "--debug" in result.output
+    assert "<bool>" not in result.output
+
+
+def test_evaluate_offers_the_explicit_assumption_of_defaults() -> None:
+    result = CliRunner().invoke(app, ["evaluate", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "--assume-defaults" in result.output and "<bool>" not in result.output

@@ -221,7 +221,7 @@ def test_evaluate_takes_profiles_from_the_registry(scene: Scene, tmp_path: Path)
     out = ok("evaluate", incident, "--db", scene.db, "--as-of", "2016-01-01", "--format", "json",
              "--no-trace")  # fmt: skip
     labels = {label for verdict in json.loads(out) for label in verdict["profiles"]}
-    assert "UKR@default" in labels and "UKR@7" not in labels
+    assert "UKR@unpublished" in labels and "UKR@7" not in labels
     code, _, err = run("evaluate", incident, "--db", scene.db, "--profiles", REPO / "rulebooks"
                        / "profiles")  # fmt: skip
     assert code == 1 and "--db or --profiles" in err

@@ -62,7 +62,9 @@ def shipped() -> Rulebooks:
 
 @pytest.fixture(scope="session")
 def lang() -> Rulebooks:
-    return load_rulebooks(DATA / "lang", with_examples=False)
+    """The language's test package with its positions: EST (an override) and LVA (agrees,
+    holds_open, no_rule: tests/data/stances), so every back end meets every stance."""
+    return load_rulebooks([DATA / "lang", DATA / "stances"], with_examples=False)
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ def test_good_rulebooks_pass_with_every_example_run() -> None:
     assert report.ok, report.problems
     assert report.examples > 0 and report.failed_examples == 0
     assert report.checked == [
-        f"{LANG}: 1 packages, 1 positions, 0 profiles, {report.examples} example verdicts checked"
+        f"{LANG}: 1 packages, 1 positions, 1 profiles, {report.examples} example verdicts checked"
     ]
 
 
@@ -43,7 +43,7 @@ def test_a_rulebook_that_does_not_load_is_reported_not_raised(tmp_path: Path) ->
     report = check_rulebooks(book)
     assert not report.ok and report.examples == 0
     assert [str(p) for p in report.problems] == [
-        f"{package}:18:20: violated_when: syntax error: '(' was never closed",
+        f"{package}:19:20: violated_when: syntax error: '(' was never closed",
         f"{book / 'positions' / 'EST.yaml'}:5:10: position reads package 'lang', which is not loaded",
     ]
 

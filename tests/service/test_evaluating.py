@@ -106,7 +106,7 @@ def test_a_package_selection_compiles_only_what_it_reaches(tmp_path: Path) -> No
         {
             "id": "x",
             "attribution": {"state": "RUS", "level": "direct"},
-            "targets": [{"country": "EST", "sector": "energy"}],
+            "targets": [{"country": "UKR", "sector": "energy"}],
             "effects": {"disruption": "long"},
         }
     )
@@ -140,15 +140,15 @@ def test_an_evaluator_is_built_once_per_setup_and_rulebooks_once_per_content(
 
 
 def test_the_date_is_the_callers(incidents: list[Incident]) -> None:
-    """``as_of`` D: profiles in force on D (here, before any profile: every state's
-    defaults); None: profiles in force on each incident's start date."""
+    """``as_of`` D: profiles in force on D (here, before any profile: none, every parameter
+    unknown); None: profiles in force on each incident's start date."""
     books = loading.rulebooks(None)
     chosen = evaluating.setup(books)
     early = dt.date(1990, 1, 1)
     verdicts = list(evaluating.evaluate(chosen, incidents, as_of=early, detail=Detail.profiles))
-    assert all(label.endswith("@default") for v in verdicts for label in v.profiles)
+    assert all(label.endswith("@unpublished") for v in verdicts for label in v.profiles)
     default = list(evaluating.evaluate(chosen, incidents, as_of=None, detail=Detail.profiles))
-    assert any(not label.endswith("@default") for v in default for label in v.profiles)
+    assert any(not label.endswith("@unpublished") for v in default for label in v.profiles)
 
 
 def test_explain_re_evaluates_one_verdict_with_its_trace() -> None:

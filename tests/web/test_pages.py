@@ -78,7 +78,11 @@ def test_rule_page_shows_text_source_criterion_and_examples(client: TestClient) 
     assert "National view of GBR" in page
     assert "Examples" in page and "no examples" not in page
     assert "Analysis findings" in page
-    assert "national view of GBR finds no violation where the package does" in page
+    # GBR reads no standalone sovereignty rule: a departure stated as such
+    assert (
+        "national view of GBR reads no such rule (no standalone rule in this reading) where "
+        "the package finds a violation" in page
+    )
     assert "witness incident" in page
 
 

@@ -268,6 +268,11 @@ class Analysis:
         return out
 
     def _rule(self, lens: Lens, rule: Rule) -> list[Finding]:
+        if rule.reason is not None and rule.key in lens.changed:
+            # A position's no_rule or holds_open: the state says what the rule's verdicts
+            # are (not_applicable / undetermined, with the reason); that it is never violated
+            # is its word, not a fault. ``position_diff`` lists it as a departure.
+            return []
         vs = self.verdicts(lens, rule)
         basis = lens.basis(rule.key)
         rid = (rule.id,)
@@ -318,7 +323,7 @@ class Analysis:
         status, viol_model = self.query(exists(lambda v: v.outcome.viol))
         if status == "unknown":
             return [self.unknown(lens, rid, "whether the rule can be violated")]
-        deliberate = rule.key in lens.changed
+        deliberate = rule.key in lens.changed or self._reads_a_stance(lens, rule)
         if status == "unsat":
             a_status, _ = self.query(applies)
             severity: Severity = "warning" if deliberate else "error"
@@ -532,12 +537,20 @@ class Analysis:
 
         def check(incident: Incident) -> bool:
             on = as_of or incident.start_date
-            resolvers = {package.id: lambda s: book.resolve(s, on, package.defaults)}
+            resolvers = {package.id: lambda s: book.resolve(s, on, package.defaults, False)}
             alg = Concrete(incident, as_of or self.today, resolvers, {}, {})
             scope = Scope(subject_value(None, "subject"), package.id)
             return evaluate(alg, covers, scope)[1] is True
 
         return check
+
+    def _reads_a_stance(self, lens: Lens, rule: Rule) -> bool:
+        """The rule reads (through ``breached``) a rule the position holds open or says does
+        not exist: what it can decide then follows from the state's own word."""
+        if lens.position is None:
+            return False
+        stated = {r.key for r in lens.position.overrides.values() if r.reason is not None}
+        return bool((ir.references(rule.applies) | ir.references(rule.violated)) & stated)
 
     def position_diff(self, lens: Lens) -> list[Finding]:
         out: list[Finding] = []
@@ -549,9 +562,16 @@ class Analysis:
             mine = self.verdicts(lens, rule)
             theirs = self.verdicts(self.package_lens(self.packages[rule.package]), base)
             cons_basis = self.packages[rule.package].basis
+            stated = (
+                f"reads no such rule ({rule.reason})"
+                if rule.reason is not None and not rule.held_open
+                else f"holds the question open ({rule.reason})"
+                if rule.held_open
+                else "finds no violation"
+            )
             for pos_viol, label in (
                 (True, "finds a violation the package does not"),
-                (False, "finds no violation where the package does"),
+                (False, f"{stated} where the package finds a violation"),
             ):
                 goal = disj(
                     *[

@@ -6,7 +6,8 @@ which profile is in force are stated once, there; here is only how each operatio
 from z3 terms. A node type the semantics does not know, or an operation on values this back
 end cannot represent, is a ``TranslationError``, never skipped.
 
-Profiles are either **fixed** (the given profile versions and the package defaults, chosen by
+Profiles are either **fixed** (the given profile versions, else nothing - every parameter a
+state has not published is unknown, ``semantics.profiles.stand_in`` - chosen by
 the incident's date exactly as ``engine.profiles.ProfileBook`` does) or **free** (every state of
 the universe may publish any parameters: "is there any profile under which ..."); see
 ``FixedProfiles`` and ``FreeProfiles``.
@@ -27,6 +28,7 @@ from cybernorms.analysis.values import (
     B3,
     FALSE,
     TRUE,
+    UNKNOWN_BOOL,
     UNKNOWN_LIST,
     UNKNOWN_SCALAR,
     Ls,
@@ -49,7 +51,7 @@ from cybernorms.rules.types import INT, PROFILE, STATE, ListType, Type
 from cybernorms.semantics.algebra import Algebra, Guards, SubjectList
 from cybernorms.semantics.decision import BREACH, Slot, decide, expand
 from cybernorms.semantics.nodes import Scope, UnknownConstruct, evaluate
-from cybernorms.semantics.profiles import in_force
+from cybernorms.semantics.profiles import in_force, stand_in
 
 RuleKey = tuple[str, str]
 T = TypeVar("T")
@@ -114,17 +116,23 @@ def _choose(state: Sc, alternatives: list[tuple[Any, Val]], unknown: Val) -> Val
 
 
 class FixedProfiles:
-    """The given profile versions, else the package defaults, picked by the profile date.
+    """The given profile versions, else ``semantics.profiles.stand_in`` (nothing published:
+    every parameter unknown; the defaults only when ``assume_defaults``), picked by the
+    profile date.
 
     The profile date is the evaluation date given to the analysis, else the incident's
     ``start_date``; with no date, the highest version applies - as ``ProfileBook.resolve``.
     """
 
     def __init__(
-        self, universe: Universe, profiles: Sequence[Profile], packages: Sequence[Package]
+        self,
+        universe: Universe,
+        profiles: Sequence[Profile],
+        packages: Sequence[Package],
+        assume_defaults: bool = False,
     ) -> None:
         self.universe = universe
-        self.defaults = {p.id: p.defaults for p in packages}
+        self.defaults = {p.id: stand_in(p.defaults, assume_defaults)[0] for p in packages}
         self.versions: dict[str, list[Profile]] = {}
         for p in profiles:
             self.versions.setdefault(p.state, []).append(p)
@@ -138,7 +146,7 @@ class FixedProfiles:
         self, state: str, defaults: ProfileParameters, date: Sc
     ) -> list[tuple[Any, ProfileParameters]]:
         """The parameters ``state`` has, each under an exclusive condition on the date:
-        ``semantics.profiles.in_force`` on symbolic dates (the defaults where none is in
+        ``semantics.profiles.in_force`` on symbolic dates (the stand-in where none is in
         force). Exclusive, not merely ordered: ``param`` regroups the alternatives of every
         state by value."""
         versions = self.versions.get(state, [])
@@ -473,6 +481,8 @@ class Encoder(Z3Guards, Algebra[Val, Any, Outcome4]):
                 frozenset(v if isinstance(v, int) else self._str(str(v)) for v in node.values)
             )
         value = node.value
+        if value is None:  # an open question (a position's holds_open)
+            return UNKNOWN_BOOL
         if isinstance(value, bool):
             return b3_const(value)
         if isinstance(value, int):

@@ -56,6 +56,7 @@ from cybernorms.rules.package import Package, Position, Rule
 from cybernorms.rules.types import PROFILE, STATE_LIST
 from cybernorms.semantics.lenses import resolve
 from cybernorms.semantics.nodes import Scope, UnknownConstruct, evaluate
+from cybernorms.semantics.profiles import stand_in
 
 T = TypeVar("T")
 
@@ -179,12 +180,14 @@ def build_plan(
     *,
     as_of: dt.date | None,
     today: dt.date,
+    assume_defaults: bool = False,
 ) -> Plan:
-    """The query for every verdict of every incident in table ``incidents``."""
+    """The query for every verdict of every incident in table ``incidents``; a parameter a
+    state has not published is unknown unless ``assume_defaults`` (``stand_in``)."""
     algebra = SqlAlgebra(
         dialect,
         as_of or today,
-        {p.id: p.defaults for p in packages},
+        {p.id: stand_in(p.defaults, assume_defaults)[0] for p in packages},
         {p.id: p.parties for p in packages},
         with_profiles=bool(profiles),
     )

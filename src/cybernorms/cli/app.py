@@ -20,11 +20,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperCommand
 
 from cybernorms import __version__
 from cybernorms.cli import agreement, analysis, catalog, compare, evaluation, standing
 from cybernorms.cli.boundary import debug_requested, report_bug, report_os_error, report_refusal
+from cybernorms.cli.helpscreen import Group
 from cybernorms.errors import CybernormsError
 
 # Families imported on first use: command name -> (module, its help line as ``--help`` lists
@@ -53,7 +54,7 @@ LAZY["serve"] = (
 )
 
 
-class RootCommand(TyperGroup):
+class RootCommand(Group):
     """The root group: lazy families, and the error boundary around every command."""
 
     def list_commands(self, ctx: Any) -> list[str]:

@@ -106,6 +106,7 @@ def register(app: typer.Typer) -> None:
         no_shipped: bool = options.no_shipped(),
         source_format: InputFormat = options.source_format(),
         reference_data: Path | None = options.reference_data(),
+        assume_defaults: bool = options.assume_defaults(),
     ) -> None:
         """One incident under every reading side by side, with the facts deciding each difference.
 
@@ -139,6 +140,7 @@ def register(app: typer.Typer) -> None:
             profiles=options.chosen_profiles(composed.books, profiles, profile),
             as_of=date,
             only_differences=differences,
+            assume_defaults=assume_defaults,
         ).to_json()
         if fmt is CompareFormat.table and output is None:
             _print_table(result)

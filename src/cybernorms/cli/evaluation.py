@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -32,16 +31,22 @@ if TYPE_CHECKING:
     from cybernorms.rules.catalog import Rulebooks
     from cybernorms.service.loading import IncidentSet
 
-# Outcome label -> rich style.
 #: How a table marks a verdict of a selection of a package (rules left out; README contract).
 SELECTION_MARK = "(selection)"
+# Outcome word -> rich style (every question's words: attribution and permission answers are
+# never styled as violations).
 OUTCOME_STYLE = {
     "violation": "bold red",
     "no_violation": "green",
     "undetermined": "yellow",
     "not_applicable": "dim",
+    "attributable": "magenta",
+    "not_attributable": "cyan",
+    "permitted": "blue",
+    "not_permitted": "cyan",
+    "yes": "bold",
+    "no": "",
 }
-OUTCOME_ORDER = ("violation", "undetermined", "no_violation", "not_applicable")
 
 
 def detail_for(output: OutputFormat, with_trace: bool) -> Detail:
@@ -112,47 +117,54 @@ def print_table(verdicts: Iterable[Verdict], titles: dict[str, str]) -> None:
         previous = v.incident
         title = titles.get(v.rule)
         rule = cell(v.rule) + (f"\n[dim]{cell(title)}[/]" if title else "")
-        label = v.outcome.label
+        label = v.word
         table.add_row(
             shown,
             rule,
             cell(v.subject or "-"),
             cell(v.basis) + (f"\n[bold]{SELECTION_MARK}[/]" if v.selection else ""),
             f"[{OUTCOME_STYLE[label]}]{label}[/]",
-            cell(", ".join(v.missing)),
+            cell(", ".join(v.missing) or (f"reason: {v.reason}" if v.reason else "")),
         )
     out().print(table)
 
 
 def print_summary(verdicts: Iterable[Verdict], incidents: int, illustrative: bool) -> None:
+    """Per basis (never added together): incidents per rule and outcome, then incidents per
+    subject state - breaches counted as violations, attribution and permission answers in
+    their own columns (``report.summary``)."""
     from rich.table import Table
 
-    by_rule: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    by_state: dict[str, Counter[str]] = defaultdict(Counter)
-    for v in verdicts:
-        label = v.outcome.label
-        by_rule[(v.rule, v.basis)][label] += 1
-        if label != "not_applicable":
-            by_state[v.subject or "unknown"][label] += 1
-    table = Table(title=f"Outcomes by rule ({incidents} incidents)")
-    table.add_column("rule")
-    table.add_column("basis")
-    for o in OUTCOME_ORDER:
-        table.add_column(o, justify="right", style=OUTCOME_STYLE[o])
-    for (rule, basis), counts in sorted(by_rule.items()):
-        table.add_row(cell(rule), cell(basis), *(str(counts[o]) for o in OUTCOME_ORDER))
-    out().print(table)
-    states = Table(title="Outcomes by subject state (rules that apply)")
-    states.add_column("subject")
-    for o in OUTCOME_ORDER[:3]:
-        states.add_column(o, justify="right", style=OUTCOME_STYLE[o])
-    ranked = sorted(by_state.items(), key=lambda kv: (-kv[1]["violation"], kv[0]))
-    for state, counts in ranked:
-        states.add_row(cell(state), *(str(counts[o]) for o in OUTCOME_ORDER[:3]))
-    out().print(states)
+    from cybernorms.report.summary import RULE_COLUMNS, STATE_COLUMNS, YES_NO, Row, summarise
+
+    rows = (Row(v.incident, v.rule, v.subject, v.basis, v.question, v.outcome) for v in verdicts)
+    for summary in summarise(rows):
+        basis = cell(summary.basis)
+        table = Table(
+            title=f"basis {basis}: incidents by rule ({len(summary.incidents)} of {incidents})"
+        )
+        table.add_column("rule")
+        table.add_column("question")
+        for _, heading in RULE_COLUMNS:
+            table.add_column(heading, justify="right", style=OUTCOME_STYLE.get(heading, ""))
+        for rule, question, counts in summary.rule_counts():
+            table.add_row(cell(rule), cell(question), *map(str, counts))
+        out().print(table)
+        states = Table(title=f"basis {basis}: incidents by subject state")
+        states.add_column("subject")
+        for column in STATE_COLUMNS:
+            states.add_column(column, justify="right", style=OUTCOME_STYLE[column])
+        for state, counts in summary.state_counts():
+            states.add_row(cell(state), *map(str, counts))
+        out().print(states)
     out().print(
-        "Positions are national views (basis position:ISO3), never consensus. "
-        "A profile label ISO3@default means the state has published no profile here."
+        "Each count is of incidents (an incident with several verdicts counts once), per basis; "
+        "bases are never added together. Only breaches count as violations; attributable and "
+        f"permitted are other questions' answers ({YES_NO}). "
+        "Positions are national views (basis position:ISO3), never consensus. A profile label "
+        "ISO3@unpublished means the state has published no profile here (its parameters are "
+        "unknown); ISO3@assumed:defaults and a basis ending +assumed:defaults mean the "
+        "package defaults were assumed (--assume-defaults)."
         + (
             " Profiles given here are illustrative, not states' own documents."
             if illustrative
@@ -368,6 +380,7 @@ def register(app: typer.Typer) -> None:
             metavar="URL",
             help="With --engine spark: the cluster's master URL (default: local mode).",
         ),
+        assume_defaults: bool = options.assume_defaults(),
     ) -> None:
         """Evaluate incidents against the packages: one verdict per rule and subject.
 
@@ -405,6 +418,7 @@ def register(app: typer.Typer) -> None:
                 positions=composed.positions,
                 profiles=options.chosen_profiles(books, profiles, profile),
                 rules=rule,
+                assume_defaults=assume_defaults,
             )
         else:  # the registry's packages, positions, profiles and forum record
             with loading.registry_rulebooks(db, shipped=not no_shipped) as (directory, documents):
@@ -417,6 +431,7 @@ def register(app: typer.Typer) -> None:
                     profiles=loading.registry_profiles(db, date or dt.date.today()),
                     record=loading.registry_forum_record(db, documents),
                     rules=rule,
+                    assume_defaults=assume_defaults,
                 )
         detail = detail_for(fmt, with_trace)
         verdicts = filters.verdicts(
@@ -462,6 +477,7 @@ def register(app: typer.Typer) -> None:
         rulebooks: list[Path] = options.rulebooks(),
         no_shipped: bool = options.no_shipped(),
         reference_data: Path | None = options.reference_data(),
+        assume_defaults: bool = options.assume_defaults(),
     ) -> None:
         """Show the reasoning behind one verdict, as a tree.
 
@@ -480,6 +496,7 @@ def register(app: typer.Typer) -> None:
             positions=composed.positions,
             profiles=options.chosen_profiles(composed.books, profiles, profile),
             as_of=date,
+            assume_defaults=assume_defaults,
         )
         for e in explanations:
             v, r = e.verdict, e.rule
@@ -495,8 +512,9 @@ def register(app: typer.Typer) -> None:
                     out().print(f"[dim]{cell(r.note, newlines=True)}[/]")
             out().print(
                 f"incident {cell(v.incident)}, subject {cell(v.subject or 'unknown')}: "
-                f"[{OUTCOME_STYLE[v.outcome.label]}]{v.outcome.label}[/]"
+                f"[{OUTCOME_STYLE[v.word]}]{v.word}[/]"
                 + (f"; missing: {cell(', '.join(v.missing))}" if v.missing else "")
+                + (f"; reason: {cell(v.reason)}" if v.reason else "")
                 + (f"; profiles: {cell(', '.join(v.profiles))}" if v.profiles else "")
             )
             if v.trace is not None:

@@ -58,6 +58,16 @@ def packages() -> Any:
     )
 
 
+def assume_defaults() -> Any:
+    return typer.Option(
+        False,
+        "--assume-defaults",
+        help="Where a state has published no parameter a rule needs, assume the package's "
+        "defaults (each cites its source); every verdict they decide says so in its basis "
+        "(+assumed:defaults). Without it such a parameter is unknown.",
+    )
+
+
 def as_of() -> Any:
     return typer.Option(None, "--as-of", metavar="YYYY-MM-DD", help=DATE_RULE)
 

@@ -300,13 +300,14 @@ class _Gen(Algebra[_Val, str, None]):
     # -- leaves ------------------------------------------------------------------------------
     def literal(self, node: ir.Const | ir.SetLit) -> _Val:
         value = node.value if isinstance(node, ir.Const) else node.values
+        known = value is not None  # None: a position's open question (unknown, nothing missing)
         if not self.traced:
             if isinstance(node, ir.SetLit):
                 return _Val(self.const(value), known=True)
             # bound to a variable, so that ``x is None`` tests never meet a literal
             out = self.fresh()
             self.emit(f"{out} = {self.const(value)}")
-            return _Val(out, known=True)
+            return _Val(out, known=known)
         text, k, bind = self.const(node.text), self.const(value), self.bind_of(node)
         if bind == "None":
             tup = self.const((node.text, value, EMPTY, (), None, None, None, None))
@@ -314,7 +315,7 @@ class _Gen(Algebra[_Val, str, None]):
             tup = self.tup(text, k, "EMPTY", (), bind=bind)
         jv = self.const(_json_value(value))  # once, here, shared by every output
         j = self.json(text, jv, bind=bind)
-        return _Val(k, "EMPTY", tup, j, known=True, bind=bind)
+        return _Val(k, "EMPTY", tup, j, known=known, bind=bind)
 
     def fact(self, node: ir.FactRef) -> _Val:
         path = ".".join(node.path)

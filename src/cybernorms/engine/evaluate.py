@@ -21,6 +21,11 @@ Consensus verdicts are always reported beside them, never replaced.
 
 The evaluation date is a parameter of each call (``as_of``), never frozen when the evaluator
 is built: one evaluator serves a long-running service across midnight.
+
+A parameter a state has not published is unknown (``semantics.profiles.stand_in``). With
+``assume_defaults``, every incident is evaluated twice, without and with the packages'
+defaults; a verdict the defaults decided (``semantics.profiles.decided_by_defaults``) is
+reported from the second run with the assumption in its basis, every other as without it.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from cybernorms.engine.codegen import FastRule, TracedRule, compile_fast, compile_traced
 from cybernorms.engine.profiles import ProfileBook
@@ -44,6 +49,7 @@ from cybernorms.semantics.decision import NO_SUBJECT, expand
 from cybernorms.semantics.nodes import Scope
 from cybernorms.semantics.nodes import evaluate as evaluate_node
 from cybernorms.semantics.parties import dated
+from cybernorms.semantics.profiles import assumed_basis, decided_by_defaults, plain_basis
 
 RuleKey = tuple[str, str]
 _NO_SUBJECT = int(NO_SUBJECT)
@@ -97,6 +103,7 @@ class Evaluator:
         *,
         reference: bool = False,
         json_traces: bool = True,
+        assume_defaults: bool = False,
     ) -> None:
         """``reference``: trace with the reference interpreter (``engine.reference``, the
         algebra's concrete implementation) instead of the generated tracing code; the output
@@ -104,8 +111,12 @@ class Evaluator:
 
         ``json_traces``: the generated tracing code writes each trace's JSON while it
         evaluates (``Verdict.to_json`` then only hands it out); False for callers that never
-        ask for JSON (it is then converted from the tuples on demand)."""
+        ask for JSON (it is then converted from the tuples on demand).
+
+        ``assume_defaults``: the packages' defaults stand in for parameters a state has not
+        published, and every verdict they decide says so in its basis."""
         self.reference = reference
+        self.assume_defaults = assume_defaults
         self.json_traces = json_traces
         self.packages = {p.id: p for p in packages}
         self.book = profiles if isinstance(profiles, ProfileBook) else ProfileBook(profiles)
@@ -133,11 +144,17 @@ class Evaluator:
             lens = lenses.resolve(base, position)
             self._lenses.append(self._compiled(position.basis, lens.table, lens.affected))
         self._traced_resolvers: dict[
-            dt.date | None, dict[str, Callable[[str], tuple[ProfileParameters, str]]]
+            tuple[dt.date | None, bool], dict[str, Callable[[str], tuple[ProfileParameters, str]]]
         ] = {}
         self._fast_resolvers: dict[
-            dt.date | None, dict[str, Callable[[str], ProfileParameters]]
+            tuple[dt.date | None, bool], dict[str, Callable[[str], ProfileParameters]]
         ] = {}
+        # (reported basis, rule id) -> the rule as reported: its question and reason.
+        self._reported: dict[tuple[str, str], Rule] = {
+            (lens.basis or self.packages[key[0]].basis, key[1]): lens.table[key]
+            for lens in self._lenses
+            for key in lens.report
+        }
         # Per lens, per reported rule, everything verdicts() needs that no incident changes.
         self._traced = [
             (
@@ -192,10 +209,14 @@ class Evaluator:
         return dt.date.today() if self._reads_today else _UNREAD
 
     # -- profile resolution --------------------------------------------------------------
+    def rule(self, basis: str, rule_id: str) -> Rule:
+        """The rule a verdict row (``outcomes``) was reported for: its question and reason."""
+        return self._reported[(plain_basis(basis), rule_id)]
+
     def _resolvers(
-        self, on: dt.date | None
+        self, on: dt.date | None, assume: bool
     ) -> dict[str, Callable[[str], tuple[ProfileParameters, str]]]:
-        found = self._traced_resolvers.get(on)
+        found = self._traced_resolvers.get((on, assume))
         if found is not None:
             return found
         book = self.book
@@ -208,21 +229,25 @@ class Evaluator:
             def resolve(state: str) -> tuple[ProfileParameters, str]:
                 found = known.get(state)
                 if found is None:
-                    found = known[state] = book.resolve(state, on, defaults)
+                    found = known[state] = book.resolve(state, on, defaults, assume)
                 return found
 
             return resolve
 
         out = {pid: resolver(p.defaults) for pid, p in self.packages.items()}
-        self._traced_resolvers[on] = out
+        self._traced_resolvers[(on, assume)] = out
         return out
 
-    def _params(self, on: dt.date | None) -> dict[str, Callable[[str], ProfileParameters]]:
-        found = self._fast_resolvers.get(on)
+    def _params(
+        self, on: dt.date | None, assume: bool
+    ) -> dict[str, Callable[[str], ProfileParameters]]:
+        found = self._fast_resolvers.get((on, assume))
         if found is None:
             book = self.book
-            found = {pid: _params_only(book, on, p.defaults) for pid, p in self.packages.items()}
-            self._fast_resolvers[on] = found
+            found = {
+                pid: _params_only(book, on, p.defaults, assume) for pid, p in self.packages.items()
+            }
+            self._fast_resolvers[(on, assume)] = found
         return found
 
     # -- verdicts with traces ------------------------------------------------------------
@@ -233,10 +258,18 @@ class Evaluator:
         profiles are chosen by. None: profiles are chosen by the incident's ``start_date``
         (the latest version when it has none) and ``as_of`` is today's date, read at this
         call."""
+        plain = self._verdicts(incident, as_of, False)
+        if not self.assume_defaults:
+            return plain
+        return _with_assumption(
+            plain, self._verdicts(incident, as_of, True), lambda v: v.outcome, _relabel
+        )
+
+    def _verdicts(self, incident: Incident, as_of: dt.date | None, assume: bool) -> list[Verdict]:
         on = as_of or incident.start_date
         today = self._today(as_of)
-        resolvers = self._resolvers(on)
-        fast_profs = self._params(on)
+        resolvers = self._resolvers(on, assume)
+        fast_profs = self._params(on, assume)
         out: list[Verdict] = []
         append = out.append
         incident_id = incident.id
@@ -285,6 +318,8 @@ class Evaluator:
                             _ordered(read),
                             trace,
                             json_trace,
+                            rule.question,
+                            rule.reason_for(outcome),
                         )
                     )
         return out
@@ -299,9 +334,22 @@ class Evaluator:
         (the flat list of rules, the profile resolvers for a date) is prepared once.
         ``as_of`` as for ``verdicts``.
         """
+        plain = self._outcomes(incident, as_of, False)
+        if not self.assume_defaults:
+            return plain
+        return _with_assumption(
+            plain,
+            self._outcomes(incident, as_of, True),
+            lambda row: Outcome(row[3]),
+            lambda row: (assumed_basis(row[0]), *row[1:]),
+        )
+
+    def _outcomes(
+        self, incident: Incident, as_of: dt.date | None, assume: bool
+    ) -> list[tuple[str, str, str | None, int]]:
         on = as_of or incident.start_date
         today = self._today(as_of)
-        profs = self._params(on)
+        profs = self._params(on, assume)
         out: list[tuple[str, str, str | None, int]] = []
         append = out.append
         for basis, rule_id, decide, subjects, is_list in self._fast:
@@ -315,6 +363,32 @@ class Evaluator:
         return out
 
 
+Row = TypeVar("Row")
+
+
+def _with_assumption(
+    plain: list[Row],
+    assumed: list[Row],
+    outcome: Callable[[Row], Outcome],
+    relabel: Callable[[Row], Row],
+) -> list[Row]:
+    """The verdicts of a run under ``--assume-defaults``: each as without the assumption,
+    except those the defaults decided (``decided_by_defaults``), taken from the assumed run
+    and relabelled. The two runs give the same verdict slots in the same order (the subject
+    of a rule never reads a profile), which the zip checks."""
+    out: list[Row] = []
+    for before, after in zip(plain, assumed, strict=True):
+        out.append(
+            relabel(after) if decided_by_defaults(outcome(before), outcome(after)) else before
+        )
+    return out
+
+
+def _relabel(v: Verdict) -> Verdict:
+    v.basis = assumed_basis(v.basis)
+    return v
+
+
 def _ordered(names: AbstractSet[str]) -> tuple[str, ...]:
     """A set of fact paths or profile labels in stable order; most have none or one."""
     if not names:
@@ -325,9 +399,9 @@ def _ordered(names: AbstractSet[str]) -> tuple[str, ...]:
 
 
 def _params_only(
-    book: ProfileBook, on: dt.date | None, defaults: ProfileParameters
+    book: ProfileBook, on: dt.date | None, defaults: ProfileParameters, assume: bool
 ) -> Callable[[str], ProfileParameters]:
-    return lambda state: book.resolve(state, on, defaults)[0]
+    return lambda state: book.resolve(state, on, defaults, assume)[0]
 
 
 def evaluate(
@@ -336,10 +410,14 @@ def evaluate(
     profiles: Iterable[Profile] = (),
     positions: Sequence[Position] = (),
     as_of: dt.date | None = None,
+    *,
+    assume_defaults: bool = False,
 ) -> list[Verdict]:
     """Evaluate one incident (compiles the packages: use ``Evaluator`` for many incidents).
     ``as_of`` as for ``Evaluator.verdicts``."""
-    return Evaluator(packages, profiles, positions).verdicts(incident, as_of)
+    return Evaluator(packages, profiles, positions, assume_defaults=assume_defaults).verdicts(
+        incident, as_of
+    )
 
 
 __all__ = ["Evaluator", "Outcome", "evaluate", "subjects_of"]

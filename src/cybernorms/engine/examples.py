@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cybernorms.engine.evaluate import Evaluator
-from cybernorms.model.verdict import Outcome, Verdict
+from cybernorms.model.verdict import Verdict, parse_word, word
 from cybernorms.rules.catalog import Example, Expectation, Rulebooks
 
 
@@ -29,17 +29,23 @@ class ExampleResult:
 
 def run_examples(books: Rulebooks) -> list[ExampleResult]:
     """Evaluate every example of every package and position; one result per expectation."""
-    evaluators: dict[tuple[str, ...], Evaluator] = {}
+    evaluators: dict[tuple[tuple[str, ...], bool], Evaluator] = {}
     results: list[ExampleResult] = []
     for file in books.examples:
         for example, where in file.examples:
             states = tuple(sorted(example.positions))
             if file.owner.startswith("position:") and file.owner[9:] not in states:
                 states = tuple(sorted((*states, file.owner[9:])))
-            if states not in evaluators:
+            key = (states, example.assume_defaults)
+            if key not in evaluators:
                 positions = [books.position(s) for s in states]
-                evaluators[states] = Evaluator(books.packages, books.profiles, positions)
-            verdicts = evaluators[states].verdicts(example.incident, example.as_of)
+                evaluators[key] = Evaluator(
+                    books.packages,
+                    books.profiles,
+                    positions,
+                    assume_defaults=example.assume_defaults,
+                )
+            verdicts = evaluators[key].verdicts(example.incident, example.as_of)
             for exp in example.expect:
                 results.append(_check(file.owner, books, example, where, exp, verdicts))
     return results
@@ -66,18 +72,23 @@ def _check(
         subjects = ", ".join(str(v.subject) for v in candidates)
         return result(f"{exp.rule}: no verdict for subject {exp.subject} (subjects: {subjects})")
     try:
-        wanted = Outcome.parse(exp.outcome)
+        wanted = parse_word(got.question, exp.outcome)
     except ValueError as exc:
         return result(str(exc))
     if got.outcome is not wanted:
         detail = f" (missing: {', '.join(got.missing)})" if got.missing else ""
         return result(
-            f"{exp.rule}[{exp.subject}]: expected {wanted.label}, got {got.outcome.label}{detail}"
+            f"{exp.rule}[{exp.subject}]: expected {word(got.question, wanted)}, "
+            f"got {got.word}{detail}"
         )
     if exp.missing is not None and sorted(exp.missing) != list(got.missing):
         return result(
             f"{exp.rule}[{exp.subject}]: expected missing {sorted(exp.missing)}, "
             f"got {list(got.missing)}"
+        )
+    if exp.reason is not None and exp.reason != got.reason:
+        return result(
+            f"{exp.rule}[{exp.subject}]: expected reason {exp.reason!r}, got {got.reason!r}"
         )
     return result(None)
 

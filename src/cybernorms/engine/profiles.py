@@ -1,8 +1,10 @@
-"""Which profile a rule reads: the state's own version in force, else the package defaults.
+"""Which profile a rule reads: the state's own version in force, else ``semantics.profiles.
+stand_in`` (nothing: every parameter unknown; or, under the explicit assumption, the package
+defaults).
 
 The engine never decides a state's parameters; it only picks the version in force on the
-evaluation date. When a state has published no profile, the package's ``defaults`` stand in,
-and the label says so (``UKR@default``), so no one mistakes a default for a state's word.
+evaluation date, and the label says which (``UKR@2``, ``UKR@unpublished``,
+``UKR@assumed:defaults``), so no one mistakes a default for a state's word.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from cybernorms.model.profile import Profile, ProfileParameters
 from cybernorms.semantics.algebra import Guards
-from cybernorms.semantics.profiles import in_force
+from cybernorms.semantics.profiles import in_force, stand_in
 
 
 class _DateGuards(Guards[Any, bool]):
@@ -66,7 +68,7 @@ class ProfileBook:
 
     def in_force(self, state: str, on: dt.date | None) -> Profile | None:
         """The version in force on ``on`` (``semantics.profiles.in_force``: the highest in
-        force then, the latest when ``on`` is None), or None: the package defaults apply."""
+        force then, the latest when ``on`` is None), or None: the state published none."""
         key = (state, on)
         if key not in self._cache:
             alternatives = in_force(_GUARDS, self._by_state.get(state, []), on)
@@ -74,10 +76,12 @@ class ProfileBook:
         return self._cache[key]
 
     def resolve(
-        self, state: str, on: dt.date | None, defaults: ProfileParameters
+        self, state: str, on: dt.date | None, defaults: ProfileParameters, assume: bool = False
     ) -> tuple[ProfileParameters, str]:
-        """Parameters for ``state`` and the label a trace shows for them."""
+        """Parameters for ``state`` and the label a trace shows for them; where the state
+        published none in force, ``stand_in`` (``defaults`` only when ``assume``)."""
         profile = self.in_force(state, on)
         if profile is None:
-            return defaults, f"{state}@default"
+            params, label = stand_in(defaults, assume)
+            return params, f"{state}@{label}"
         return profile.parameters, profile.label

@@ -3,8 +3,9 @@
 Only the state itself sets these (the trust layer enforces that with its keys); the engine
 only reads them. A rule never hard-codes which sectors are critical for a state: it asks
 ``profile(t.country).critical_sectors``, and the answer comes from that state's profile in force
-on the evaluation date, or from the package's ``defaults`` when the state has published none,
-which the trace says plainly (``UKR@default``).
+on the evaluation date; where the state has published none, the parameter is unknown
+(``UKR@unpublished``), and the package's ``defaults`` stand in only under an explicit
+assumption that every verdict they decide names (``UKR@assumed:defaults``).
 """
 
 from __future__ import annotations

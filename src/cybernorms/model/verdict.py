@@ -7,7 +7,7 @@ documented keys, in the documented order.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 from typing import Any
 
 from pydantic import BaseModel
@@ -37,6 +37,63 @@ class Outcome(IntEnum):
 CONSENSUS = "consensus"
 
 
+class Question(StrEnum):
+    """What a rule answers (``question:`` in a package). The engine decides one internal
+    outcome for every rule (``Outcome``: positive, negative, undetermined, not applicable);
+    the question says how that outcome reads. Only a breach's positive answer is a violation:
+    an attribution or a permission is never counted as one."""
+
+    BREACH = "breach"
+    ATTRIBUTION = "attribution"
+    PERMISSION = "permission"
+
+    @classmethod
+    def parse(cls, text: str) -> Question:
+        try:
+            return cls(text)
+        except ValueError:
+            allowed = ", ".join(q.value for q in cls)
+            raise ValueError(f"unknown question {text!r} (one of {allowed})") from None
+
+
+#: The words of each question's answers, by internal outcome: the one place where a
+#: (question, outcome) pair becomes the word printed in every output (and read back from
+#: the examples). ``Outcome.VIOLATION`` is the positive answer, ``NO_VIOLATION`` the negative.
+WORDS: dict[Question, dict[Outcome, str]] = {
+    Question.BREACH: {Outcome.VIOLATION: "violation", Outcome.NO_VIOLATION: "no_violation"},
+    Question.ATTRIBUTION: {
+        Outcome.VIOLATION: "attributable",
+        Outcome.NO_VIOLATION: "not_attributable",
+    },
+    Question.PERMISSION: {Outcome.VIOLATION: "permitted", Outcome.NO_VIOLATION: "not_permitted"},
+}
+for _words in WORDS.values():
+    _words[Outcome.UNDETERMINED] = "undetermined"
+    _words[Outcome.NOT_APPLICABLE] = "not_applicable"
+_OUTCOMES = {q: {w: o for o, w in words.items()} for q, words in WORDS.items()}
+
+
+def word(question: Question | str, outcome: Outcome) -> str:
+    """How ``outcome`` reads for a rule answering ``question``."""
+    return WORDS[Question(question)][outcome]
+
+
+def parse_word(question: Question | str, text: str) -> Outcome:
+    """The outcome a word names for ``question``; a word of another question is refused
+    (a breach rule never answers ``permitted``)."""
+    q = Question(question)
+    found = _OUTCOMES[q].get(text)
+    if found is None:
+        allowed = ", ".join(WORDS[q].values())
+        raise ValueError(f"{text!r} is not an answer to a {q.value} question (one of {allowed})")
+    return found
+
+
+def is_violation(question: Question | str, outcome: Outcome) -> bool:
+    """A breach found: the only answer a summary counts as a violation."""
+    return question == Question.BREACH and outcome is Outcome.VIOLATION
+
+
 @dataclass(slots=True)
 class Verdict:
     """Outcome of one rule for one subject on one incident, with its reasoning.
@@ -58,12 +115,21 @@ class Verdict:
     # tracing code does: converting the tuples afterwards cost more than the evaluation).
     # ``to_json`` hands it out once and then forgets it (a later call converts afresh).
     json_trace: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    # What the rule answers (``Question``) and why a verdict is what it is where the rule's
+    # criteria do not say it (a position's ``no_rule``/``holds_open``); None otherwise.
+    question: str = Question.BREACH.value
+    reason: str | None = None
     # The forum record behind an earned basis (``service.record``: the adoption's log index,
     # forum, decision, content hash, and which log), None when the basis is only declared.
     record: dict[str, Any] | None = None
     # True when rules of the package were left out of this evaluation: the verdict is of a
     # selection of the package, never of the package as adopted.
     selection: bool = False
+
+    @property
+    def word(self) -> str:
+        """The outcome as printed: the answer word of the rule's question."""
+        return word(self.question, self.outcome)
 
     @property
     def trace(self) -> TraceNode | None:
@@ -84,9 +150,11 @@ class Verdict:
             "rule": self.rule,
             "subject": self.subject,
             "basis": self.basis,
-            "outcome": _LABELS[self.outcome],
+            "outcome": WORDS[Question(self.question)][self.outcome],
             "missing": list(self.missing),
             "profiles": list(self.profiles),
+            "question": self.question,
+            "reason": self.reason,
         }
         if self.record is not None:  # only where a record earned the basis (README contract)
             out["record"] = self.record
@@ -102,8 +170,6 @@ class Verdict:
                 out["trace"] = None if raw is None else raw_to_json(raw)
         return out
 
-
-_LABELS = tuple(o.label for o in Outcome)
 
 # The engine's compact trace: nested tuples, ~10x cheaper to build than objects.
 # (expr, value, missing, children, fact, source, profile, bind)
@@ -188,7 +254,8 @@ class TraceNode:
     Built as plain slotted objects while evaluating (cheap), turned into JSON only on output.
     ``value`` is ``None`` when unknown. ``missing`` lists the unknown facts behind an unknown
     value; ``fact``/``source`` name the fact read and the source cell an importer kept;
-    ``profile`` names the profile version read (``UKR@2`` or ``UKR@default``).
+    ``profile`` names the profile version read (``UKR@2``, ``UKR@unpublished`` or
+    ``UKR@assumed:defaults``).
     """
 
     expr: str

@@ -2,7 +2,9 @@
 stylesheet or image fetched), readable offline and safe to mail.
 
 What it holds: a summary per basis (how many incidents have at least one verdict of each
-outcome), the facts most often missing, then each incident with its verdicts, each verdict's
+outcome; breaches alone as violations, attribution and permission answers apart: see
+``report.summary``) and per subject state within each basis, the facts most often missing,
+then each incident with its verdicts, each verdict's
 reasoning folded in a ``<details>`` element. Every piece of data is HTML-escaped: incident
 files are written by others, and a name like ``<script>`` must show as text.
 """
@@ -14,7 +16,12 @@ from collections.abc import Iterable, Mapping
 from html import escape
 from typing import Any
 
+from cybernorms.model.verdict import parse_word
+from cybernorms.report.summary import STATE_COLUMNS, Row, summarise
+
 OUTCOMES = ("violation", "undetermined", "no_violation", "not_applicable")
+# CSS classes for the other questions' answers (never styled as violations).
+ANSWERS = ("attributable", "not_attributable", "permitted", "not_permitted")
 TOP_MISSING = 10
 
 _STYLE = """
@@ -24,6 +31,7 @@ th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:
 th{background:#f3f3f3}
 .violation{color:#b00020;font-weight:bold}.no_violation{color:#1b7a1b}
 .undetermined{color:#a66b00}.not_applicable{color:#777}
+.attributable,.permitted{color:#5b2a86}.not_attributable,.not_permitted{color:#1b5e7a}
 details ul{margin:.2rem 0 .2rem 1rem;padding-left:.8rem}
 code{font-size:90%}.dim{color:#666}
 """
@@ -61,24 +69,58 @@ def html_report(
 
 
 def _summary(rows: list[Mapping[str, Any]]) -> str:
-    """Per basis: the incidents with at least one verdict of each outcome."""
-    seen: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for r in rows:
-        seen[r["basis"]][r["outcome"]].add(r["incident"])
-        seen[r["basis"]]["any"].add(r["incident"])
-    head = "".join(f"<th>{o}</th>" for o in OUTCOMES)
-    body = "".join(
-        f"<tr><td>{escape(basis)}</td><td>{len(counts['any'])}</td>"
-        + "".join(f'<td class="{o}">{len(counts[o])}</td>' for o in OUTCOMES)
-        + "</tr>"
-        for basis, counts in sorted(seen.items())
+    """Per basis: the incidents with at least one verdict of each column, then per subject
+    state within the basis (``report.summary``: incidents, not rows; bases never added)."""
+    summaries = summarise(
+        Row(
+            r["incident"],
+            r["rule"],
+            r.get("subject"),
+            r["basis"],
+            r.get("question") or "breach",
+            parse_word(r.get("question") or "breach", r["outcome"]),
+        )
+        for r in rows
     )
+    head = "".join(f"<th>{c}</th>" for c in STATE_COLUMNS)
+    body = []
+    states = []
+    for summary in summaries:
+        totals = [
+            len(set().union(*(cols[c] for cols in summary.states.values()))) for c in STATE_COLUMNS
+        ]
+        body.append(
+            f"<tr><td>{escape(summary.basis)}</td><td>{len(summary.incidents)}</td>"
+            + "".join(
+                f'<td class="{c}">{n}</td>' for c, n in zip(STATE_COLUMNS, totals, strict=True)
+            )
+            + "</tr>"
+        )
+        per_state = "".join(
+            f"<tr><td>{escape(state)}</td>"
+            + "".join(
+                f'<td class="{c}">{n}</td>' for c, n in zip(STATE_COLUMNS, counts, strict=True)
+            )
+            + "</tr>"
+            for state, counts in summary.state_counts()
+        )
+        states.append(
+            f"<h3>basis {escape(summary.basis)}: incidents by subject state</h3>"
+            f"<table><tr><th>subject</th>{head}</tr>{per_state}</table>"
+        )
     return (
         "<h2>Summary per basis</h2>"
-        '<p class="dim">Incidents with at least one verdict of each outcome. A position '
-        "(basis position:ISO3) is one state's reading, never consensus.</p>"
-        f"<table><tr><th>basis</th><th>incidents</th>{head}</tr>{body}</table>"
+        '<p class="dim">Incidents (not verdicts) with at least one verdict of each kind, one '
+        "basis per row, never added together. Only breaches count as violations; "
+        "attributable and permitted answer other questions. A position (basis position:ISO3) "
+        "is one state's reading, never consensus.</p>"
+        f"<table><tr><th>basis</th><th>incidents</th>{head}</tr>{''.join(body)}</table>"
+        + "".join(states)
     )
+
+
+def _cells(counts: list[int]) -> list[str]:
+    return [f'<td class="{c}">{n}</td>' for c, n in zip(STATE_COLUMNS, counts, strict=True)]
 
 
 def _missing(rows: list[Mapping[str, Any]]) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -22,6 +22,7 @@ from cybernorms.model.documents import DocumentError, Problem, load_file
 from cybernorms.model.facts import Incident
 from cybernorms.model.profile import Profile
 from cybernorms.model.states import KnownState, State
+from cybernorms.model.verdict import parse_word
 from cybernorms.rules.package import Package, Position, load_packages, load_position
 
 EXAMPLES_SUFFIX = ".examples.yaml"
@@ -58,6 +59,8 @@ class Expectation(BaseModel):
     outcome: str
     basis: str | None = None
     missing: list[str] | None = None
+    # The verdict's reason (a position's no_rule or holds_open), checked when given.
+    reason: str | None = None
 
 
 class Example(BaseModel):
@@ -69,6 +72,8 @@ class Example(BaseModel):
     incident: Incident
     positions: list[KnownState] = Field(default_factory=list)
     as_of: dt.date | None = None
+    # Evaluate under the explicit assumption that package defaults stand in (--assume-defaults).
+    assume_defaults: bool = False
     expect: Annotated[list[Expectation], Field(min_length=1)]
 
 
@@ -205,7 +210,12 @@ def load_profiles(path: Path | str) -> list[Profile]:
     return out
 
 
-def load_examples(path: Path | str) -> list[tuple[Example, str]]:
+def load_examples(
+    path: Path | str, questions: Mapping[str, str] | None = None
+) -> list[tuple[Example, str]]:
+    """The examples of one file. ``questions`` (rule id -> its question): an expected
+    outcome that is not an answer to its rule's question (``permitted`` for a breach rule)
+    is refused here, naming the file and line, not found wrong when the examples run."""
     doc = load_file(path)
     if not isinstance(doc.value, list):
         raise DocumentError([Problem(doc.source, "an examples file is a list of examples")])
@@ -213,16 +223,34 @@ def load_examples(path: Path | str) -> list[tuple[Example, str]]:
     out: list[tuple[Example, str]] = []
     for i in range(len(doc.value)):
         try:
-            out.append((doc.validate(Example, (i,)), doc.where((i,))))
+            example = doc.validate(Example, (i,))
         except DocumentError as exc:
             problems.extend(exc.problems)
+            continue
+        out.append((example, doc.where((i,))))
+        for j, exp in enumerate(example.expect):
+            question = (questions or {}).get(exp.rule)
+            if question is None:
+                continue  # an unknown rule: running the example names it
+            try:
+                parse_word(question, exp.outcome)
+            except ValueError as exc:
+                at = doc.where((i, "expect", j, "outcome"))
+                problems.append(Problem(at, f"outcome of {exp.rule}: {exc}"))
     if problems:
         raise DocumentError(problems)
     return out
 
 
+def rule_questions(books: Rulebooks) -> dict[str, str]:
+    """Rule id -> the question it answers, over every package and position loaded."""
+    out = {r.id: r.question for p in books.packages for r in p.rules}
+    out.update({r.id: r.question for pos in books.positions for r in pos.added})
+    return out
+
+
 def _add_examples(books: Rulebooks, path: Path, owner: str, problems: list[Problem]) -> None:
     try:
-        books.examples.append(ExampleFile(path, owner, load_examples(path)))
+        books.examples.append(ExampleFile(path, owner, load_examples(path, rule_questions(books))))
     except DocumentError as exc:
         problems.extend(exc.problems)

@@ -33,7 +33,10 @@ class Node:
 
 @dataclass(frozen=True, eq=False)
 class Const(Node):
-    value: Scalar
+    """A constant. ``value`` None is an open question (unknown, nothing missing): never
+    written in a rule, made only for a position's ``holds_open`` (``rules.package``)."""
+
+    value: Scalar | None
 
 
 @dataclass(frozen=True, eq=False)

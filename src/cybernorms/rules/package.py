@@ -8,6 +8,7 @@ in ``requires``, and cycles are refused: the engine may then evaluate any rule w
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import hashlib
@@ -22,7 +23,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from cybernorms.model.documents import Document, DocumentError, Problem, load_file
 from cybernorms.model.profile import ProfileParameters
 from cybernorms.model.states import KnownState
-from cybernorms.model.verdict import CONSENSUS
+from cybernorms.model.verdict import CONSENSUS, Outcome, Question
 from cybernorms.rules import ir
 from cybernorms.rules.parser import ExpressionError, RuleResolver, Scope, parse_expression
 from cybernorms.rules.types import BOOL, STATE, STATE_LIST
@@ -65,6 +66,8 @@ class RuleDoc(_Doc):
     id: Annotated[str, Field(pattern=RULE_ID)]
     title: str
     kind: Literal["norm", "law", "cbm"]
+    # What the rule answers: its positive outcome reads violation / attributable / permitted.
+    question: Literal["breach", "attribution", "permission"] = "breach"
     scope: Literal["incident", "posture"] = "incident"
     binds: Literal["all", "parties"] = "all"
     subject: Expr
@@ -76,6 +79,15 @@ class RuleDoc(_Doc):
     relations: list[RelationDoc] = Field(default_factory=list)
 
 
+class DefaultsDoc(ProfileParameters):
+    """``defaults:``: parameters a package offers for states that published none. They
+    decide nothing unless the user assumes them (``--assume-defaults``), and the list must
+    say where it comes from (``source:``): a default is someone's reading, never the
+    state's own word."""
+
+    source: Annotated[str, Field(min_length=1)]
+
+
 class PackageDoc(_Doc):
     package: Annotated[str, Field(pattern=PACKAGE_ID)]
     version: Annotated[str, Field(pattern=SEMVER)]
@@ -85,7 +97,7 @@ class PackageDoc(_Doc):
     source: str | None = None
     requires: list[Annotated[str, Field(pattern=PACKAGE_ID)]] = Field(default_factory=list)
     parties: list[KnownState] = Field(default_factory=list)
-    defaults: ProfileParameters = Field(default_factory=ProfileParameters)
+    defaults: DefaultsDoc | None = None
     covers: Expr | None = None
     rules: Annotated[list[RuleDoc], Field(min_length=1)]
 
@@ -100,6 +112,19 @@ class OverrideDoc(_Doc):
     note: str | None = None
     source: Annotated[str, Field(min_length=1)] | None = None
     date: dt.date | None = None
+    # The rule does not exist in this reading: its verdicts are not_applicable with this
+    # reason (never no_violation, which would say the state finds the act lawful).
+    no_rule: Annotated[str, Field(min_length=1)] | None = None
+
+
+class StanceDoc(_Doc):
+    """``agrees:`` / ``holds_open:`` items: the state's own word on a package rule it does
+    not re-read (it agrees with it as written, or holds the question open)."""
+
+    rule: Annotated[str, Field(pattern=RULE_ID)]
+    source: Annotated[str, Field(min_length=1)] | None = None
+    date: dt.date | None = None
+    note: str | None = None
 
 
 class PositionDoc(_Doc):
@@ -109,6 +134,8 @@ class PositionDoc(_Doc):
     sources: Annotated[list[str], Field(min_length=1)]
     package: Annotated[str, Field(pattern=PACKAGE_ID)]
     overrides: list[OverrideDoc] = Field(default_factory=list)
+    agrees: list[StanceDoc] = Field(default_factory=list)
+    holds_open: list[StanceDoc] = Field(default_factory=list)
     rules: list[RuleDoc] = Field(default_factory=list)
 
 
@@ -145,6 +172,14 @@ class Rule:
     violated: ir.Node
     defined_at: str
     relations: tuple[Relation, ...] = ()
+    question: str = Question.BREACH.value
+    # Why every verdict of this rule is what it is, where a position says so rather than
+    # criteria: ``no_rule`` (not_applicable) or ``holds_open`` (undetermined).
+    reason: str | None = None
+    held_open: bool = False
+    # A position's own word on this rule where it agrees with it or holds it open, with the
+    # state's source ("agreed by GBR: ..."): the top of the rule's trace shows it.
+    stance: str | None = None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -152,8 +187,18 @@ class Rule:
 
     @property
     def root_text(self) -> str:
-        """How the top of this rule's trace reads."""
-        return f"{self.id}: applies_when and violated_when"
+        """How the top of this rule's trace reads (with the position's own word where it
+        agrees with the rule or holds it open)."""
+        root = f"{self.id}: applies_when and violated_when"
+        return root if self.stance is None else f"{root} ({self.stance})"
+
+    def reason_for(self, outcome: Outcome) -> str | None:
+        """The reason a verdict of this rule carries: a ``no_rule`` reason on its
+        not_applicable verdicts, a ``holds_open`` reason on its undetermined ones."""
+        if self.reason is None:
+            return None
+        wanted = Outcome.UNDETERMINED if self.held_open else Outcome.NOT_APPLICABLE
+        return self.reason if outcome is wanted else None
 
     @property
     def subject_is_list(self) -> bool:
@@ -178,6 +223,8 @@ class Package:
     digest: str
     # ``covers:``: the incidents on which some rule of the package must apply (gap analysis).
     covers: ir.Node | None = None
+    # Where ``defaults`` come from (required whenever the package offers defaults).
+    defaults_source: str | None = None
 
     @property
     def label(self) -> str:
@@ -213,6 +260,12 @@ class Position:
     path: str = ""
     # Per overridden rule id: the source and date of that reading, where the position gives them.
     citations: Mapping[str, OverrideCitation] = field(default_factory=dict)
+    # ``agrees:`` (package rules the state reads as written) and ``holds_open:``, each rule
+    # id with the state's source; agreed rules are reported under the position too.
+    agrees: Mapping[str, Rule] = field(default_factory=dict)
+    held_open: Mapping[str, OverrideCitation] = field(default_factory=dict)
+    # ``no_rule`` overrides: rule id -> the reason (the rule does not exist in this reading).
+    no_rules: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def basis(self) -> str:
@@ -352,7 +405,12 @@ def compile_package(doc: Document, pkg: PackageDoc, available: Mapping[str, Pack
         source=pkg.source,
         requires=tuple(pkg.requires),
         parties=frozenset(pkg.parties),
-        defaults=pkg.defaults,
+        defaults=(
+            ProfileParameters()
+            if pkg.defaults is None
+            else ProfileParameters(**pkg.defaults.model_dump(exclude={"source"}))
+        ),
+        defaults_source=None if pkg.defaults is None else pkg.defaults.source,
         rules=tuple(rules),
         path=doc.source,
         digest=_digest(doc.value),
@@ -389,6 +447,7 @@ def load_position(path: Path | str, packages: Sequence[Package]) -> Position:
     overrides: dict[str, Rule] = {}
     notes: dict[str, str] = {}
     citations: dict[str, OverrideCitation] = {}
+    no_rules: dict[str, str] = {}
     for i, o in enumerate(pos.overrides):
         where = ("overrides", i)
         try:
@@ -407,14 +466,31 @@ def load_position(path: Path | str, packages: Sequence[Package]) -> Position:
                 Problem(doc.where((*where, "rule")), f"rule {o.rule!r} overridden twice")
             )
             continue
-        if o.applies_when is None and o.violated_when is None:
+        if o.no_rule is not None and (o.applies_when is not None or o.violated_when is not None):
             problems.append(
-                Problem(doc.where(where), "an override replaces applies_when and/or violated_when")
+                Problem(
+                    doc.where((*where, "no_rule")),
+                    "no_rule: the rule does not exist in this reading, so it has no criteria "
+                    "(remove applies_when/violated_when)",
+                )
+            )
+            continue
+        if o.applies_when is None and o.violated_when is None and o.no_rule is None:
+            problems.append(
+                Problem(
+                    doc.where(where),
+                    "an override replaces applies_when and/or violated_when, or says no_rule",
+                )
             )
             continue
         applies = original.applies
         violated = original.violated
         scope = Scope(resolve_rule=resolver)
+        if o.no_rule is not None:
+            # Never applies: every verdict not_applicable, with the reason (every back end
+            # decides a constant criterion the same way).
+            applies = ir.Const(BOOL, f"no rule in this reading: {o.no_rule}", 1, 1, value=False)
+            no_rules[o.rule] = o.no_rule
         if o.applies_when is not None:
             applies = (
                 _parse(doc, (*where, "applies_when"), o.applies_when, scope, problems) or applies
@@ -438,10 +514,14 @@ def load_position(path: Path | str, packages: Sequence[Package]) -> Position:
             violated=violated,
             defined_at=doc.where(where),
             relations=original.relations,
+            question=original.question,
+            reason=o.no_rule,
         )
         if o.note:
             notes[o.rule] = o.note
         citations[o.rule] = OverrideCitation(o.source, o.date)
+    agrees, held_open = _stances(doc, pos, base, overrides, problems)
+    overrides.update({rid: rule for rid, rule in held_open.items()})
     added: list[Rule] = []
     for i, r in enumerate(pos.rules):
         if r.id in {x.id for x in base.rules}:
@@ -471,7 +551,71 @@ def load_position(path: Path | str, packages: Sequence[Package]) -> Position:
         notes=notes,
         path=doc.source,
         citations=citations,
+        agrees=agrees,
+        held_open={
+            i.rule: OverrideCitation(i.source, i.date)
+            for i in pos.holds_open
+            if i.rule in held_open
+        },
+        no_rules=no_rules,
     )
+
+
+def _stances(
+    doc: Document,
+    pos: PositionDoc,
+    base: Package,
+    overrides: Mapping[str, Rule],
+    problems: list[Problem],
+) -> tuple[dict[str, Rule], dict[str, Rule]]:
+    """``agrees:`` and ``holds_open:``: each names a package rule the position does not
+    re-read; a rule named twice (in either list or among the overrides) is refused.
+
+    An agreed rule is the package rule itself, citing the state's text in its trace. A rule
+    held open never applies its criterion: its violated_when is an open question (an unknown
+    constant, nothing missing), so it is undetermined wherever it applies, with the reason
+    "held open by this state", in every back end alike."""
+    agrees: dict[str, Rule] = {}
+    held: dict[str, Rule] = {}
+    for key, items, into in (("agrees", pos.agrees, agrees), ("holds_open", pos.holds_open, held)):
+        for i, item in enumerate(items):
+            at = doc.where((key, i, "rule"))
+            try:
+                original = base.rule(item.rule)
+            except KeyError:
+                names = ", ".join(r.id for r in base.rules)
+                problems.append(
+                    Problem(at, f"{key}: package {base.id} has no rule {item.rule!r} ({names})")
+                )
+                continue
+            if item.rule in overrides or item.rule in agrees or item.rule in held:
+                problems.append(
+                    Problem(at, f"{key}: rule {item.rule!r} already read by this position")
+                )
+                continue
+            cited = ", ".join(
+                x for x in (item.source, item.date.isoformat() if item.date else None) if x
+            )
+            verb = "agreed by" if key == "agrees" else "held open by"
+            stance = f"{verb} {pos.position}" + (f": {cited}" if cited else "")
+            if key == "agrees":
+                into[item.rule] = dataclasses.replace(original, stance=stance)
+            else:
+                open_question = ir.Const(BOOL, f"held open by {pos.position}", 1, 1, value=None)
+                into[item.rule] = dataclasses.replace(
+                    original,
+                    violated=open_question,
+                    reason=HELD_OPEN,
+                    held_open=True,
+                    note=item.note,
+                    defined_at=doc.where((key, i)),
+                    stance=stance,
+                )
+    return agrees, held
+
+
+#: The reason of an undetermined verdict of a rule a position holds open.
+HELD_OPEN = "held open by this state"
 
 
 def _resolver(package: str, local: set[str], required: Mapping[str, Package]) -> RuleResolver:
@@ -575,6 +719,7 @@ def _compile_rule(
         violated=violated,
         defined_at=doc.where(where),
         relations=tuple(relations),
+        question=r.question,
     )
 
 

@@ -17,6 +17,11 @@
 
 ``expand`` says which verdicts a rule gives on one incident (one per subject), and ``BREACH``
 how a decision reads inside another rule's criterion (``breached(...)``).
+
+The decision is one for every rule, whatever its ``question``: ``Outcome.VIOLATION`` is the
+positive answer (a breach, attributable, permitted), ``NO_VIOLATION`` the negative one. How
+an outcome reads is presentation, made in one place (``model.verdict.WORDS``); so
+``breached(rule)`` always means the positive answer, and no back end knows about questions.
 """
 
 from __future__ import annotations

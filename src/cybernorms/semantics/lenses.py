@@ -3,17 +3,18 @@
 A position replaces some criteria of a package and may add rules. Under the position's lens,
 the replaced and added rules, and every rule that reaches one of them through ``breached``
 (directly or through other rules: a fixpoint), judge differently; only those are reported
-with ``basis: position:ISO3`` (docs/rule-language.md, "Position"). The engine and the
-analysis both take their lens tables from here.
+with ``basis: position:ISO3`` (docs/rule-language.md, "Position"), and so is every rule the
+position ``agrees:`` with (unchanged, so the state's whole reading is visible under its basis).
+The engine and the analysis both take their lens tables from here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from cybernorms.rules import ir
-from cybernorms.rules.package import Position, Rule
+from cybernorms.rules.package import Package, Position, Rule
 
 RuleKey = tuple[str, str]
 
@@ -22,7 +23,8 @@ RuleKey = tuple[str, str]
 class LensTable:
     """The rules in force under a position: ``table`` (every rule, the position's reading
     where it has one), ``changed`` (replaced or added by the position) and ``affected``
-    (changed, or depending on a changed rule through ``breached``), in table order."""
+    (changed, agreed, or depending on a changed rule through ``breached``: what is reported
+    under the position), in table order."""
 
     table: Mapping[RuleKey, Rule]
     changed: frozenset[RuleKey]
@@ -36,8 +38,10 @@ def resolve(base: Mapping[RuleKey, Rule], position: Position) -> LensTable:
     for rule in (*position.overrides.values(), *position.added):
         table[rule.key] = rule
         changed.add(rule.key)
+    for rule in position.agrees.values():
+        table[rule.key] = rule  # the package rule, citing the state's word in its trace
     deps = {k: ir.references(r.applies) | ir.references(r.violated) for k, r in table.items()}
-    affected = set(changed)
+    affected = set(changed) | {r.key for r in position.agrees.values()}
     grew = True
     while grew:
         grew = False
@@ -46,3 +50,16 @@ def resolve(base: Mapping[RuleKey, Rule], position: Position) -> LensTable:
                 affected.add(key)
                 grew = True
     return LensTable(table, frozenset(changed), tuple(k for k in table if k in affected))
+
+
+def reported(
+    packages: Sequence[Package], positions: Sequence[Position]
+) -> dict[tuple[str, str], Rule]:
+    """(basis, rule id) -> the rule each verdict row is reported for (its question and
+    reason): every package rule under its package's basis, and each position's lens."""
+    base = {r.key: r for p in packages for r in p.rules}
+    out = {(p.basis, r.id): r for p in packages for r in p.rules}
+    for position in positions:
+        lens = resolve(base, position)
+        out.update({(position.basis, key[1]): lens.table[key] for key in lens.affected})
+    return out

@@ -19,6 +19,7 @@ from cybernorms.model.facts import Incident
 from cybernorms.model.profile import Profile
 from cybernorms.model.verdict import TraceNode, Verdict
 from cybernorms.rules.catalog import Rulebooks
+from cybernorms.semantics.profiles import plain_basis
 from cybernorms.service.evaluating import evaluate, setup
 from cybernorms.service.formats import Detail
 
@@ -97,11 +98,18 @@ def compare(
     profiles: Sequence[Profile] | None = None,
     as_of: dt.date | None,
     only_differences: bool = False,
+    assume_defaults: bool = False,
 ) -> Comparison:
     """The matrix of rules x readings for ``incident`` (``positions``: states; ``ALL`` in
     them means every loaded position)."""
     states = _states(books, positions)
-    chosen = setup(books, packages=packages, positions=states, profiles=profiles)
+    chosen = setup(
+        books,
+        packages=packages,
+        positions=states,
+        profiles=profiles,
+        assume_defaults=assume_defaults,
+    )
     verdicts = list(evaluate(chosen, [incident], as_of=as_of, detail=Detail.trace))
     titles = {r.id: r.title for p in books.packages for r in p.rules}
     for pos in books.positions:
@@ -110,10 +118,10 @@ def compare(
     rows: dict[tuple[str, str | None], Row] = {}
     own: dict[tuple[str, str | None, str], Verdict] = {}
     for v in verdicts:
-        column = v.basis if v.basis.startswith("position:") else PACKAGE
+        column = plain_basis(v.basis) if v.basis.startswith("position:") else PACKAGE
         key = (v.rule, v.subject)
         row = rows.setdefault(key, Row(v.rule, titles.get(v.rule, ""), v.subject))
-        row.readings[column] = Reading(v.outcome.label, v.basis, True, tuple(v.missing))
+        row.readings[column] = Reading(v.word, v.basis, True, tuple(v.missing))
         own[(v.rule, v.subject, column)] = v
     for row in rows.values():
         base = row.readings.get(PACKAGE)

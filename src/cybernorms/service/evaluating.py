@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from cybernorms.engine import Evaluator
 from cybernorms.model.facts import Incident
 from cybernorms.model.profile import Profile
-from cybernorms.model.verdict import Outcome, Verdict
+from cybernorms.model.verdict import Outcome, Verdict, parse_word
 from cybernorms.rules.catalog import Rulebooks
 from cybernorms.rules.package import Package, Position
 from cybernorms.service import loading
@@ -49,6 +49,9 @@ class Setup:
     standings: Mapping[str, Standing] = field(default_factory=dict)
     # The package labels some of whose rules are left out of this evaluation (``rules``).
     partial: frozenset[str] = frozenset()
+    # The packages' defaults stand in for parameters a state has not published, and every
+    # verdict they decide says so in its basis (``--assume-defaults``; never implied).
+    assume_defaults: bool = False
 
     @property
     def illustrative(self) -> bool:
@@ -64,6 +67,7 @@ def setup(
     profiles: Sequence[Profile] | None = None,
     record: ForumRecord | None = None,
     rules: Sequence[str] = (),
+    assume_defaults: bool = False,
 ) -> Setup:
     """The setup that evaluates ``packages`` (ids; all when empty) under the ``positions``
     (ISO3) with ``profiles`` (default: the rulebooks' own). Unknown names are refused
@@ -90,6 +94,7 @@ def setup(
         report,
         applied.standings,
         partial,
+        assume_defaults,
     )
 
 
@@ -110,12 +115,19 @@ def evaluator(chosen: Setup, *, json_traces: bool = False) -> Evaluator:
         tuple(map(id, chosen.positions)),
         tuple(map(id, chosen.profiles)),
         json_traces,
+        chosen.assume_defaults,
     )
     found = _evaluators.get(key)
     if found is not None:
         _evaluators.move_to_end(key)
         return found[0]
-    built = Evaluator(chosen.packages, chosen.profiles, chosen.positions, json_traces=json_traces)
+    built = Evaluator(
+        chosen.packages,
+        chosen.profiles,
+        chosen.positions,
+        json_traces=json_traces,
+        assume_defaults=chosen.assume_defaults,
+    )
     _evaluators[key] = (built, chosen)  # the setup keeps the keyed objects (their ids) alive
     while len(_evaluators) > _KEEP:
         _evaluators.popitem(last=False)
@@ -213,8 +225,8 @@ def _bulk(
         engine="spark" if engine is EngineName.spark else "duckdb",
         as_of=as_of,
         spark_master=spark_master,
+        assume_defaults=chosen.assume_defaults,
     )
-    outcome_of = {o.label: o for o in Outcome}
     report = chosen.report
     for row in table.to_pylist():
         if report is None or row["package"] in report:
@@ -224,8 +236,10 @@ def _bulk(
                 row["rule"],
                 row["subject"],
                 row["basis"],
-                outcome_of[row["outcome"]],
+                parse_word(row["question"], row["outcome"]),
                 tuple(row["missing"] or ()),
+                question=row["question"],
+                reason=row["reason"],
             )
 
 
@@ -242,13 +256,27 @@ def _runner(chosen: Setup, detail: Detail) -> Runner:
     if labels is None:  # traces wanted, or a rule id in two packages (rows could not name it)
         return engine.verdicts
     outcomes = engine.outcomes
+    rule_of = engine.rule
 
     def fast(incident: Incident, as_of: dt.date | None) -> list[Verdict]:
         iid = incident.id
-        return [
-            Verdict(iid, labels[rule], rule, subject, basis, _OUTCOMES[code])
-            for basis, rule, subject, code in outcomes(incident, as_of)
-        ]
+        out = []
+        for basis, rule, subject, code in outcomes(incident, as_of):
+            outcome = _OUTCOMES[code]
+            reported = rule_of(basis, rule)
+            out.append(
+                Verdict(
+                    iid,
+                    labels[rule],
+                    rule,
+                    subject,
+                    basis,
+                    outcome,
+                    question=reported.question,
+                    reason=reported.reason_for(outcome),
+                )
+            )
+        return out
 
     return fast
 

@@ -16,6 +16,7 @@ from cybernorms.model.profile import Profile
 from cybernorms.model.verdict import Verdict
 from cybernorms.rules.catalog import Rulebooks
 from cybernorms.rules.package import Position, Rule
+from cybernorms.semantics.profiles import plain_basis
 from cybernorms.service.errors import UnknownName
 from cybernorms.service.evaluating import Setup, evaluate, setup
 from cybernorms.service.formats import Detail
@@ -43,13 +44,21 @@ def explain(
     positions: Sequence[str] = (),
     profiles: Sequence[Profile] | None = None,
     as_of: dt.date | None,
+    assume_defaults: bool = False,
 ) -> list[Explanation]:
     """The verdicts of ``rule`` on ``incident`` with traces: every subject's, or ``subject``'s;
     under a position when ``positions`` are given (the first verdict whose basis is one),
-    else every basis. Refuses (``UnknownName``) a rule, or subject, without a verdict."""
+    else every basis. Refuses (``UnknownName``) a rule, or subject, without a verdict.
+    ``assume_defaults``: as ``evaluating.setup``."""
     states = [s.upper() for s in positions]
     owner = _owner(books, rule)
-    context = setup(books, packages=[owner], positions=states, profiles=profiles)
+    context = setup(
+        books,
+        packages=[owner],
+        positions=states,
+        profiles=profiles,
+        assume_defaults=assume_defaults,
+    )
     verdicts = [
         v for v in evaluate(context, [incident], as_of=as_of, detail=Detail.trace) if v.rule == rule
     ]
@@ -80,11 +89,22 @@ def _explained(context: Setup, verdict: Verdict) -> Explanation:
     """The verdict with the rule as its basis reads it: a position's override or added rule
     (with the position's reading spelled out), else the package's own."""
     for pos in context.positions:
-        if verdict.basis != pos.basis:
+        if plain_basis(verdict.basis) != pos.basis:
             continue
+        if verdict.rule in pos.no_rules:
+            rule = pos.overrides[verdict.rule]
+            return Explanation(
+                verdict,
+                rule,
+                f"{pos.basis} ({pos.title}) reads no such rule: {pos.no_rules[verdict.rule]}",
+            )
         if verdict.rule in pos.overrides:
             rule = pos.overrides[verdict.rule]
-            return Explanation(verdict, rule, _reading(pos, rule, "reads this rule"))
+            what = rule.stance if rule.held_open and rule.stance else "reads this rule"
+            return Explanation(verdict, rule, _reading(pos, rule, what))
+        if verdict.rule in pos.agrees:
+            rule = pos.agrees[verdict.rule]
+            return Explanation(verdict, rule, _reading(pos, rule, rule.stance or "agrees"))
         added = next((r for r in pos.added if r.id == verdict.rule), None)
         if added is not None:
             return Explanation(verdict, added, _reading(pos, added, "adds this rule"))

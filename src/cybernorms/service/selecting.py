@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from cybernorms.model.facts import Incident
-from cybernorms.model.verdict import Outcome, Verdict
+from cybernorms.model.verdict import WORDS, Verdict
+from cybernorms.semantics.profiles import plain_basis
 from cybernorms.service.errors import BadRequest
 
-OUTCOMES = tuple(o.label for o in Outcome)
+# Every answer word of every question (violation ... attributable ... not_permitted), once.
+OUTCOMES = tuple(dict.fromkeys(w for words in WORDS.values() for w in words.values()))
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,9 @@ class Filters:
 
     ``states``: the verdict's subject (ISO3); ``victims``: a target's country; ``sectors``:
     a target's sector; ``rules``: rule ids; ``bases``: ``consensus``, ``restatement``,
-    ``position`` (any position) or ``position:ISO3``; ``outcomes``: outcome labels;
+    ``position`` (any position) or ``position:ISO3`` (a verdict decided under
+    ``--assume-defaults`` also matches its plain basis); ``outcomes``: answer words
+    (``violation``, ``attributable``, ``permitted``, ...);
     ``since``/``until``: the incident's start date, both ends included (an incident without
     a start date is left out when either is given: its date is not known to be in range).
     """
@@ -84,9 +88,9 @@ class Filters:
                 continue
             if self.rules and v.rule not in self.rules:
                 continue
-            if self.bases and v.basis not in self.bases and _family(v.basis) not in self.bases:
+            if self.bases and not {v.basis, plain_basis(v.basis), _family(v.basis)} & self.bases:
                 continue
-            if self.outcomes and v.outcome.label not in self.outcomes:
+            if self.outcomes and v.word not in self.outcomes:
                 continue
             yield v
 

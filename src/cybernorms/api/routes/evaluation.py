@@ -83,6 +83,12 @@ class EvaluateInput(_Strict):
         "the canonical request and of the canonical verdicts, signed by the log's key; the "
         "answer then names the log entry.",
     )
+    assume_defaults: bool = Field(
+        default=False,
+        description="Where a state has published no parameter a rule needs, assume the "
+        "package defaults; every verdict they decide says so in its basis "
+        "(+assumed:defaults). Default: such a parameter is unknown.",
+    )
 
 
 class EvaluateRequest(_Strict):
@@ -96,6 +102,7 @@ class ExplainInput(_Strict):
     positions: list[Annotated[str, Field(pattern=_ISO3)]] = Field(default_factory=list)
     as_of: dt.date | None = None
     profiles: ProfileSource = ProfileSource.registry
+    assume_defaults: bool = False
 
 
 class ExplainRequest(_Strict):
@@ -131,7 +138,11 @@ def _evaluate(ctx: Context, given: EvaluateInput) -> tuple[dict[str, Any], Any]:
     with ctx.service_lock:
         books = loading.rulebooks(ctx.settings.rulebooks)
         chosen = evaluating.setup(
-            books, packages=given.packages, positions=given.positions, profiles=profiles
+            books,
+            packages=given.packages,
+            positions=given.positions,
+            profiles=profiles,
+            assume_defaults=given.assume_defaults,
         )
         detail = Detail(given.detail.value)
         with_trace = detail is Detail.trace
@@ -186,6 +197,7 @@ def _explain(ctx: Context, given: ExplainInput) -> tuple[dict[str, Any], Any]:
             positions=given.positions,
             profiles=profiles,
             as_of=given.as_of,
+            assume_defaults=given.assume_defaults,
         )
     result = {
         "explanations": [
