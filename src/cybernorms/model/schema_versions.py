@@ -164,8 +164,12 @@ def read_versioned(raw: Mapping[str, Any]) -> Read:
 def _from_v1(data: dict[str, Any]) -> Read:
     read = Read(data, SCHEMA_V1)
     v2_only = set(v2_only_fields())
+    flagged: list[Path] = []
     for path, pattern in _key_paths(data, (), ""):
+        if any(path[: len(f)] == f for f in flagged):
+            continue  # inside a v2 group already named
         if pattern in v2_only:
+            flagged.append(path)
             read.problems.append(
                 (path, f"a fact schema v2 field in a v1 file: add 'schema: {SCHEMA_VERSION}' "
                        "(and use the v2 names throughout) or leave the field out")
@@ -176,7 +180,7 @@ def _from_v1(data: dict[str, Any]) -> Read:
     if isinstance(requests, list):
         mapped = []
         given = data.get("provenance")
-        provenance = dict(given) if isinstance(given, Mapping) else given
+        provenance = dict(given) if isinstance(given, Mapping) else {} if given is None else given
         for i, r in enumerate(requests):
             if not isinstance(r, dict):
                 mapped.append(r)
