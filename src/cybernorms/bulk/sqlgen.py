@@ -371,7 +371,10 @@ class SqlAlgebra(Algebra[Term, exp.Expr, SqlOutcome]):
         return self._junction(node, items)
 
     def negate(self, node: ir.Not, item: Term) -> Term:
-        return self._read(node, Term(exp.Not(this=paren(item.value)), item.missing))
+        # Bracketed: unbracketed, ``NOT (x) IS NULL`` (the missing-facts test of an
+        # enclosing junction) reads as ``NOT ((x) IS NULL)`` and drops the operand's facts.
+        value = paren(exp.Not(this=paren(item.value)))
+        return self._read(node, Term(value, item.missing))
 
     def _strict(self, node: ir.Node, value: exp.Expr, operands: Sequence[Term]) -> Term:
         """Unknown when an operand is unknown (SQL operators are NULL-strict), missing theirs."""
