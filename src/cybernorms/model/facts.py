@@ -27,7 +27,15 @@ import datetime as dt
 from typing import Annotated, Any, Literal, TypeVar, get_args
 
 import pycountry
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 from cybernorms.model.states import State
 
@@ -564,6 +572,13 @@ class Incident(_Facts):
             if group in data and data[group] is None:
                 data[group] = {}
         return data
+
+    @model_serializer(mode="wrap")
+    def _names_its_schema(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """A dumped incident names its schema, so that a file written from one is read back as
+        v2 (a file without ``schema:`` is v1, and v2 fields in it are refused)."""
+        dumped = handler(self)
+        return {"schema": SCHEMA_VERSION, **dumped} if isinstance(dumped, dict) else dumped
 
     @model_validator(mode="after")
     def _consistent(self) -> Incident:
