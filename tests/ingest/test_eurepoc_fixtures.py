@@ -31,7 +31,9 @@ def test_good_rows_map_onto_the_schema() -> None:
     assert one.provenance["targets[2].country"].value == "EU (region)"
     assert (one.effects.physical, one.effects.zero_days) == ("local", True)
     assert (one.context.conflict_intensity, one.context.armed_conflict) == (5, True)
-    assert (two.attribution.state, two.attribution.level) == ("CHN", "indirect")
+    # "state-affiliation suggested" establishes no link: the level is unknown, not indirect
+    assert (two.attribution.state, two.attribution.level) == ("CHN", None)
+    assert two.initiator.category == "state_affiliated"
     assert (two.effects.doxing, two.effects.ransomware) == (True, False)
     assert two.targets is not None and two.targets[0].sector == "elections"
     assert two.targets[0].country == "KOR"  # "Korea, Republic of"

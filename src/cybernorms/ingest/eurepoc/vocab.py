@@ -42,19 +42,41 @@ INITIATOR_SUBCODES: Final = frozenset(
 # The law of state responsibility: state organs act for the state (direct); a group a state
 # directs, controls, supports or sanctions engages it indirectly; a group with no state link
 # engages no state (a state may still fail in due diligence, which is another rule).
+# "State-affiliation suggested" is the coders' record of a suspicion, not an established link:
+# it gives no level at all (unknown), never direct or indirect (issue 8). No EuRepoC category
+# establishes an indirect link, so no claim from this source is "indirect".
 ATTRIBUTION_LEVEL: Final[dict[str, str | None]] = {
     "State": "direct",
-    "Non-state actor, state-affiliation suggested": "indirect",
+    "Non-state actor, state-affiliation suggested": None,
     "Non-state-group": "none_or_negligent",
     "Individual hacker(s)": "none_or_negligent",
     "Unknown - not attributed": None,
     "None": None,
 }
-LEVEL_RANK: Final[dict[str | None, int]] = {
-    None: 0,
-    "none_or_negligent": 1,
-    "indirect": 2,
-    "direct": 3,
+# The same categories -> the ARSIWA link a claim asserts (fact schema v2 ``link``): a state
+# actor is a state organ (art. 4); a group or individual with no state link has none.
+ATTRIBUTION_LINK: Final[dict[str, str | None]] = {
+    "State": "organ",
+    "Non-state actor, state-affiliation suggested": None,
+    "Non-state-group": "none",
+    "Individual hacker(s)": "none",
+    "Unknown - not attributed": None,
+    "None": None,
+}
+
+# attribution_basis -> who made the claim (fact schema v2 ``claims[*].by_actor_type``).
+# Third parties and "the receiver" may be states, organisations or companies: not named.
+CLAIMANT: Final[dict[str, str | None]] = {
+    "Attacker confirms": "self",
+    "IT-security community attributes attacker": "it_company",
+    "Media-based attribution": "media",
+    "Attribution by receiver government / state entity": "government",
+    "Attribution by EU institution/agency": "intl_org",
+    "Attribution by international organization": "intl_org",
+    "Contested attribution": None,
+    "Attribution by third-party": None,
+    "Receiver attributes attacker": None,
+    "None": None,
 }
 
 # attribution_basis -> attribution.basis
