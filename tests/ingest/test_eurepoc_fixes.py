@@ -78,3 +78,25 @@ def test_claims_naming_two_states_leave_the_state_unknown(
     both = rows["105"]
     assert (both.attribution.state, both.attribution.level) == (None, None)
     assert any("several states (RUS, CHN)" in n for n in notes["105"])
+
+
+def test_functional_impact_none_is_a_known_no_disruption(rows: dict[str, Incident]) -> None:
+    none = rows["106"]
+    assert none.effects.disruption == "none"  # not unknown: the coders said so
+    source = none.provenance["effects.disruption"]
+    assert source.field == "disruption; functional_impact"
+    assert source.value == "Not available | No system interference/disruption"
+
+
+def test_functional_impact_duration_fills_an_uncoded_disruption(rows: dict[str, Incident]) -> None:
+    assert rows["107"].effects.disruption == "long"  # Days (< 7 days)
+    assert rows["109"].effects.disruption == "short"  # both columns say under a day
+    assert rows["110"].effects.disruption is None  # neither column knows
+
+
+def test_contradicting_columns_leave_disruption_unknown(
+    rows: dict[str, Incident], notes: dict[str, list[str]]
+) -> None:
+    assert rows["108"].effects.disruption is None
+    assert any("contradicts functional_impact" in n for n in notes["108"])
+    assert rows["108"].provenance["effects.disruption"].value.startswith("Long-term disruption")

@@ -59,6 +59,7 @@ FACT_COLUMNS = (
     "MITRE_initial_access",
     "data_theft",
     "disruption",
+    "functional_impact",
     "hijacking",
     "physical_effects_spatial",
     "physical_effects_temporal",
@@ -112,9 +113,9 @@ def _dates(ctx: RowContext) -> dict[str, Any]:
 
 def _effects(ctx: RowContext) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    _disruption(ctx, out)
     for fact, column, table in (
         ("data_theft", "data_theft", vocab.DATA_THEFT),
-        ("disruption", "disruption", vocab.DISRUPTION),
         ("hijacking", "hijacking", vocab.HIJACKING),
         ("physical", "physical_effects_spatial", vocab.PHYSICAL_SPATIAL),
     ):
@@ -144,6 +145,31 @@ def _effects(ctx: RowContext) -> dict[str, Any]:
         ctx.keep("effects.ransomware", "incident_type")
         ctx.keep("effects.doxing", "incident_type")
     return out
+
+
+def _disruption(ctx: RowContext, out: dict[str, Any]) -> None:
+    """``effects.disruption`` from ``disruption``, else from ``functional_impact``.
+
+    Where both are coded and disagree (a short disruption that lasted days, "no system
+    interference" beside a long disruption) the source contradicts itself: the fact is
+    unknown and a note names both cells, rather than one column silently winning."""
+    coded = ctx.lookup("disruption", vocab.DISRUPTION, ctx.cell("disruption"))
+    impact = ctx.lookup("functional_impact", vocab.FUNCTIONAL_IMPACT, ctx.cell("functional_impact"))
+    columns = ("disruption", "functional_impact")
+    cells = (ctx.cell("disruption"), ctx.cell("functional_impact"))
+    if coded is not None and impact is not None and coded != impact:
+        ctx.notes.append(
+            f"disruption {cells[0]!r} contradicts functional_impact {cells[1]!r}: "
+            "effects.disruption read as unknown"
+        )
+        out["disruption"] = None
+        ctx.keep_cells("effects.disruption", columns, cells)
+    elif coded is None and impact is not None:
+        out["disruption"] = impact
+        ctx.keep_cells("effects.disruption", columns, cells)
+    else:
+        out["disruption"] = coded
+        ctx.keep("effects.disruption", "disruption")
 
 
 def _context(ctx: RowContext) -> dict[str, Any]:

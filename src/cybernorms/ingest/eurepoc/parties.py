@@ -34,8 +34,8 @@ from typing import Any
 from cybernorms.ingest.eurepoc import vocab
 from cybernorms.ingest.eurepoc.cells import CellError, missing_kind, parse_date, split_list
 from cybernorms.ingest.eurepoc.countries import PlaceKind, place
-from cybernorms.ingest.eurepoc.row import SOURCE, RowContext
-from cybernorms.model.facts import Attribution, SourceValue
+from cybernorms.ingest.eurepoc.row import RowContext
+from cybernorms.model.facts import Attribution
 
 
 def initiator(ctx: RowContext) -> dict[str, Any]:
@@ -103,8 +103,17 @@ def attribution(ctx: RowContext) -> dict[str, Any]:
         )
         for country, category in _pairs(countries, categories)
     ]
+    first: list[int] = list(range(len(claims)))  # the column part each claim was read from
     if from_claims:
+        n = len(claims)
         claims = _claimed(ctx, claims)
+        # The export repeats a claim once per initiator it lists: an identical claim is the
+        # same statement, kept once.
+        seen: dict[Claim, int] = {}
+        for i, claim in enumerate(claims):
+            seen.setdefault(claim, i)
+        first = list(seen.values())
+        claims = list(seen)
     out: dict[str, Any] = {}
     out["state"], out["level"], out["link"] = _agreed(ctx, claims)
     ctx.keep("attribution.state", country_col)
@@ -121,7 +130,7 @@ def attribution(ctx: RowContext) -> dict[str, Any]:
     ctx.keep("attribution.attributing_states", "attributing_country")
     if from_claims:
         out["claims"] = [_claim_facts(c) for c in claims]
-        _keep_claims(ctx, len(claims))
+        _keep_claims(ctx, first, n)
     if "claims" not in Attribution.model_fields:  # fact schema v1: no claims, no link yet
         out.pop("claims", None)
         out.pop("link", None)
@@ -219,19 +228,17 @@ _CLAIM_SOURCES = (
 )
 
 
-def _keep_claims(ctx: RowContext, n: int) -> None:
+def _keep_claims(ctx: RowContext, parts_of: list[int], n: int) -> None:
     """Provenance of each claim's facts: the part of each column that belongs to the claim
-    (the whole cell when the column has not one part per claim); a fact read from two columns
-    keeps both, ``"; "``-joined in the order of the column names."""
+    (``parts_of[j]`` for claim ``j``, of ``n`` parts; the whole cell when the column has not
+    one part per claim); a fact read from two columns keeps both."""
     for fact, columns in _CLAIM_SOURCES:
-        for i in range(n):
+        for j, i in enumerate(parts_of):
             values = []
             for column in columns:
                 parts = split_list(ctx.cell(column))
                 values.append(parts[i] if len(parts) == n else ctx.cell(column))
-            ctx.provenance[f"attribution.claims[{i}].{fact}"] = SourceValue(
-                source=SOURCE, field="; ".join(columns), value=" | ".join(values)
-            )
+            ctx.keep_cells(f"attribution.claims[{j}].{fact}", columns, tuple(values))
 
 
 def _pairs(countries: list[str], categories: list[str]) -> list[tuple[str, str]]:

@@ -182,6 +182,16 @@ DISRUPTION: Final[dict[str, str | None]] = {
     "Short-term disruption (< 24h; incident scores 1 point in intensity)": "short",
     "Long-term disruption (> 24h; incident scores 2 points in intensity)": "long",
 }
+# functional_impact: how long the receivers' systems could not work as intended, on the scale
+# of ``disruption`` (< 24h short, longer long). "No system interference/disruption" is a known
+# "none", not an unknown (issue 8: 39 coded incidents were read as unknown disruption).
+FUNCTIONAL_IMPACT: Final[dict[str, str | None]] = {
+    "No system interference/disruption": "none",
+    "Day (< 24h)": "short",
+    "Days (< 7 days)": "long",
+    "Weeks (< 4 weeks)": "long",
+    "Months": "long",
+}
 HIJACKING: Final[dict[str, str | None]] = {
     "none": "none",
     "Hijacking, not used - empowerment (incident scores 1 point in intensity)": "empowerment",
