@@ -134,7 +134,7 @@ def _effects(ctx: RowContext) -> dict[str, Any]:
         if not count.is_integer():  # also infinity ("1e999"), which int() cannot take
             raise RowError("casualties", casualties, "not a whole number")
         out["casualties"] = int(count)
-        ctx.keep("effects.casualties", "casualties")
+    ctx.keep("effects.casualties", "casualties")  # an empty cell too: the trace shows it
     types = [t for t in split_list(ctx.cell("incident_type")) if t]
     for t in types:
         if t not in vocab.INCIDENT_TYPES and missing_kind(t) is None:
