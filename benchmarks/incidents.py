@@ -16,6 +16,7 @@ import random
 from typing import Any, TypeVar
 
 from cybernorms.model.facts import (
+    Answer,
     AttributionBasis,
     AttributionLevel,
     DataTheft,
@@ -85,12 +86,13 @@ def incident_dict(rng: random.Random, number: int) -> dict[str, Any]:
         }
 
     def request() -> dict[str, Any]:
+        sender, receiver = d.state(), d.state()
         return {
-            "from_state": d.state(),
-            "to_state": d.state(),
+            "from_state": sender,
+            "to_state": receiver if receiver != sender else None,  # never a request to oneself
             "kind": d.enum(RequestKind),
-            "about_critical_infrastructure": d.boolean(),
-            "answered": d.boolean(),
+            "about_ci": d.boolean(),
+            "answer": d.enum(Answer),
         }
 
     return {

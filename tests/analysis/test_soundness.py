@@ -147,6 +147,6 @@ def test_a_state_profile_is_not_shadowed_by_the_defaults(shipped: Rulebooks) -> 
         "territory_used": ["EST"],
         "targets": [{"country": "GBR"}, {"country": "GBR", "sector": "elections"}],
         "effects": {"disruption": "short"},
-        "requests": [{"to_state": "EST", "answered": False}],
+        "requests": [{"to_state": "EST", "answer": "none"}],
     }
     _agree(shipped, raw, None)

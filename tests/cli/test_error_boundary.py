@@ -17,7 +17,7 @@ from cybernorms.cli.app import main
 from cybernorms.service import evaluating
 
 LANG = Path(__file__).resolve().parent.parent / "data" / "lang"
-GOOD = "- id: t1\n  attribution: {state: RUS, level: direct}\n"
+GOOD = "- schema: cybernorms.incident/2\n  id: t1\n  attribution: {state: RUS, level: direct}\n"
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ from cybernorms.rules.types import (
     Type,
 )
 
-from .strategies import STATES, incidents, requests, targets
+from .strategies import STATES, for_type, incidents, record_of, requests, targets
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 AS_OF = dt.date(2025, 1, 1)
@@ -75,6 +75,8 @@ def test_undetermined_always_names_missing_facts(
 
 def _unknown_leaves(value: Any, tp: Type, path: str) -> list[tuple[str, Type]]:
     """Paths of the unknown facts in a raw incident, with their types."""
+    if value is None and isinstance(tp, RecordType):
+        value = {}  # a group left out is a group whose facts are all unknown
     if value is None:
         return [(path, tp)]
     if isinstance(tp, RecordType) and isinstance(value, dict):
@@ -105,9 +107,11 @@ def _value_for(tp: Type) -> st.SearchStrategy[Any]:
     if isinstance(tp, ListType):
         element = tp.element
         if isinstance(element, RecordType):
-            return st.lists(targets if element.model.__name__ == "Target" else requests, max_size=3)
+            if element.model.__name__ in ("Target", "Request"):
+                return st.lists(targets if element.model.__name__ == "Target" else requests, max_size=3)
+            return st.lists(record_of(element.model), max_size=3)
         return st.lists(_value_for(element), max_size=3, unique=True)
-    raise AssertionError(f"no strategy for {tp}")
+    return for_type(tp)
 
 
 def _set(raw: dict[str, Any], path: str, value: Any) -> dict[str, Any]:

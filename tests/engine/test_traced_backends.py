@@ -53,7 +53,7 @@ _CELLS = st.lists(
             "targets[0].sector",
             "targets[0].country",
             "targets[1].category",
-            "requests[0].answered",
+            "requests[0].answer",
             "context.armed_conflict",
         ]
     ),

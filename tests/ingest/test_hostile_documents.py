@@ -74,12 +74,12 @@ def test_an_impossible_date_is_refused_at_its_line_and_column(tmp_path: Path) ->
     )
     path = write(tmp_path, "bad-date.yaml", text)
     assert [str(p) for p in refusal(path).problems] == [
-        f"{path}:11:13: '2020-13-45' is not a valid date: month must be in 1..12"
+        f"{path}:12:13: '2020-13-45' is not a valid date: month must be in 1..12"
     ]
     for command in ("check", "evaluate"):
         code, output = cli(command, str(path))
         assert code == 1
-        assert f"{path}:11:13: '2020-13-45' is not a valid date" in output
+        assert f"{path}:12:13: '2020-13-45' is not a valid date" in output
         assert "Traceback" not in output
 
 

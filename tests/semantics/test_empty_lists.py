@@ -33,7 +33,7 @@ GRID = {
     "attribution": {"state": "RUS", "level": "direct"},
     "targets": [{"country": "UKR", "sector": "energy", "category": "critical_infrastructure"}],
     "effects": {"disruption": "long", "physical": "none"},
-    "requests": [{"from_state": "UKR", "to_state": "EST", "answered": False}],
+    "requests": [{"from_state": "UKR", "to_state": "EST", "answer": "none"}],
 }
 
 

@@ -19,7 +19,7 @@ import z3
 from pydantic import BaseModel
 
 from cybernorms.analysis.universe import MAX_DATE, MIN_DATE, OTHER_TEXTS, Universe
-from cybernorms.analysis.values import B3, TRUE, Ls, Rec, Sc, Val
+from cybernorms.analysis.values import B3, TRUE, Ls, Rec, Sc, Val, disj
 from cybernorms.rules.types import (
     BOOL,
     DATE,
@@ -69,6 +69,7 @@ class FactSpace:
         assert isinstance(start, Sc) and isinstance(end, Sc)  # noqa: S101 - invariant that narrows a type, never input checking
         # the fact model refuses an incident that ends before it starts
         self.constraints.append(z3.Implies(z3.And(start.known, end.known), end.v >= start.v))
+        self._model_rules()
 
     # -- construction ------------------------------------------------------------------
     def _record(self, rec: RecordType, prefix: str, exists: Any) -> Rec:
@@ -96,7 +97,8 @@ class FactSpace:
             return B3(t, f)
         known, v = z3.Bool(f"{path}?k"), z3.Int(path)
         self.constraints.append(z3.Implies(known, self._domain(tp, v, lo, hi)))
-        self.all_known.append(z3.Implies(exists, known))
+        if not _either_or(path):  # a target's country or org: see ``_model_rules``
+            self.all_known.append(z3.Implies(exists, known))
         return Sc(known, v)
 
     def _domain(self, tp: Type, v: Any, lo: int | None, hi: int | None) -> Any:
@@ -131,6 +133,75 @@ class FactSpace:
                     assert isinstance(a, Sc) and isinstance(b, Sc)  # noqa: S101 - invariant that narrows a type, never input checking
                     self.constraints.append(z3.Implies(z3.IntVal(j) < length, a.v != b.v))
         return Ls(known, length, tuple(items))
+
+    # -- the fact model's cross-field rules (``Incident._problems``, ``Request._coherent``) --
+    def _model_rules(self) -> None:
+        """What the fact model refuses, the solver must not choose: a witness is an incident.
+
+        Each constraint restates one validation rule of ``model.facts`` over the slots.
+        """
+        root = self.root.fields
+        start = root["start_date"]
+        assert isinstance(start, Sc)  # noqa: S101 - invariant that narrows a type, never input checking
+        requests = root["requests"]
+        assert isinstance(requests, Ls)  # noqa: S101 - invariant that narrows a type, never input checking
+        for item in requests.items:
+            r = _fields(item)
+            to, frm, date, adate = r["to_state"], r["from_state"], r["date"], r["answer_date"]
+            self.constraints += [
+                z3.Implies(z3.And(to.known, frm.known), to.v != frm.v),
+                z3.Implies(z3.And(date.known, adate.known), adate.v >= date.v),
+            ]
+        self._requested_states(requests, root["requested_states"])
+        used = root["territory_used"]
+        roles = root["territory_roles"]
+        assert isinstance(used, Ls) and isinstance(roles, Ls)  # noqa: S101 - invariant that narrows a type, never input checking
+        for role in roles.items:
+            state = _fields(role)["state"]
+            member = disj(
+                *[z3.And(used.active(j), _code(u) == state.v) for j, u in enumerate(used.items)]
+            )
+            self.constraints.append(z3.Implies(z3.And(state.known, used.known), member))
+        targets = root["targets"]
+        assert isinstance(targets, Ls)  # noqa: S101 - invariant that narrows a type, never input checking
+        for i, t in enumerate(targets.items):
+            f = _fields(t)
+            self.constraints.append(z3.Not(z3.And(f["country"].known, f["org"].known)))
+            # "every fact known" means: the target is a state's or an organisation's, known
+            exists = z3.And(targets.known, targets.active(i))
+            self.all_known.append(z3.Implies(exists, z3.Or(f["country"].known, f["org"].known)))
+        responses = root["responses"]
+        assert isinstance(responses, Ls)  # noqa: S101 - invariant that narrows a type, never input checking
+        for resp in responses.items:
+            date = _fields(resp)["date"]
+            self.constraints.append(z3.Implies(z3.And(start.known, date.known), date.v >= start.v))
+        effects = root["effects"]
+        assert isinstance(effects, Rec)  # noqa: S101 - invariant that narrows a type, never input checking
+        currency = effects.fields["economic_loss_currency"]
+        assert isinstance(currency, Sc)  # noqa: S101 - invariant that narrows a type, never input checking
+        valid = [c for c in self.universe.text_codes() if _is_currency(self.universe.decode(c))]
+        self.constraints.append(z3.Implies(currency.known, disj(*[currency.v == c for c in valid])))
+
+    def _requested_states(self, requests: Ls, derived: Val) -> None:
+        """``requested_states`` is the set of the requests' known receivers (derived)."""
+        assert isinstance(derived, Ls)  # noqa: S101 - invariant that narrows a type, never input checking
+        self.constraints.append(derived.known == requests.known)
+        receivers = []
+        for i, item in enumerate(requests.items):
+            to = _fields(item)["to_state"]
+            receivers.append((z3.And(requests.active(i), to.known), to.v))
+        for j, slot in enumerate(derived.items):
+            v = _code(slot)
+            self.constraints.append(
+                z3.Implies(derived.active(j), disj(*[z3.And(k, x == v) for k, x in receivers]))
+            )
+            for k in range(j + 1, len(derived.items)):
+                self.constraints.append(z3.Implies(derived.active(k), v != _code(derived.items[k])))
+        for k, x in receivers:
+            listed = disj(
+                *[z3.And(derived.active(j), _code(s) == x) for j, s in enumerate(derived.items)]
+            )
+            self.constraints.append(z3.Implies(z3.And(requests.known, k), listed))
 
     # -- models to incidents -------------------------------------------------------------
     def decode(self, model: Any) -> dict[str, Any]:
@@ -233,6 +304,29 @@ class FactSpace:
 
         value(INCIDENT, self.root, incident)
         return pairs
+
+
+def _fields(item: Val) -> dict[str, Any]:
+    """The scalar fields of a list slot holding a record (a request, a target...)."""
+    assert isinstance(item, Rec)  # noqa: S101 - invariant that narrows a type, never input checking
+    return dict(item.fields)
+
+
+def _code(item: Val) -> Any:
+    """The value of a slot of a list of codes (its members are never unknown)."""
+    assert isinstance(item, Sc)  # noqa: S101 - invariant that narrows a type, never input checking
+    return item.v
+
+
+def _either_or(path: str) -> bool:
+    """A fact known only in place of another (a target is a state's or an organisation's)."""
+    return path.startswith("targets[") and path.rsplit(".", 1)[-1] in ("country", "org")
+
+
+def _is_currency(text: str) -> bool:
+    import pycountry
+
+    return pycountry.currencies.get(alpha_3=text.upper()) is not None and text == text.upper()
 
 
 Decoder = Callable[[Any], dict[str, Any]]

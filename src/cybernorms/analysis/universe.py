@@ -31,8 +31,9 @@ from cybernorms.rules.types import (
 # Stand-ins for states no rulebook names; the first ones not otherwise named are used.
 ANONYMOUS_POOL = ("NOR", "BRA", "KEN", "IND", "AUS", "CHL", "MNG", "NZL", "ISL", "SEN")
 ANONYMOUS_STATES = 4
-# Stand-ins for texts no rule names (names of targets, CERTs).
-OTHER_TEXTS = ("other text 1", "other text 2")
+# Stand-ins for texts no rule names (names of targets, CERTs), and one valid currency code
+# (``effects.economic_loss_currency`` is a text the fact model checks against ISO 4217).
+OTHER_TEXTS = ("other text 1", "other text 2", "USD")
 # Dates of incidents the solver may choose (ordinals): wide enough for any profile version.
 MIN_DATE = dt.date(1970, 1, 1)
 MAX_DATE = dt.date(2100, 12, 31)

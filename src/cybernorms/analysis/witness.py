@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from cybernorms.analysis.findings import Claim
 from cybernorms.engine import Evaluator
-from cybernorms.model.facts import Incident
+from cybernorms.model.facts import DERIVED_FIELDS, Incident
 
 # Makes one evaluator per version tag ("" for the rulebooks analysed, "old"/"new" for diff).
 Evaluators = Mapping[str, Evaluator]
@@ -83,7 +83,8 @@ def build_witness(
     extra: Callable[[Incident], bool] | None = None,
 ) -> Incident | None:
     """The checked (and, if asked, minimised) witness, or ``None`` if the interpreter disagrees."""
-    raw = {**raw, "id": witness_id}
+    # derived facts are recomputed by the model (and must follow what minimising removes)
+    raw = {**{k: v for k, v in raw.items() if k not in DERIVED_FIELDS}, "id": witness_id}
     try:
         incident = Incident.model_validate(raw)
     except ValidationError:

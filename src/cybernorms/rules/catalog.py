@@ -16,11 +16,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from cybernorms.model.documents import DocumentError, Problem, load_file
 from cybernorms.model.facts import Incident
 from cybernorms.model.profile import Profile
+from cybernorms.model.schema_versions import upgrade
 from cybernorms.model.states import KnownState, State
 from cybernorms.rules.package import Package, Position, load_packages, load_position
 
@@ -66,7 +67,8 @@ class Example(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str
-    incident: Incident
+    # An example may be written in fact schema v1 (mapped) or v2; mixing them is refused.
+    incident: Annotated[Incident, BeforeValidator(upgrade)]
     positions: list[KnownState] = Field(default_factory=list)
     as_of: dt.date | None = None
     expect: Annotated[list[Expectation], Field(min_length=1)]

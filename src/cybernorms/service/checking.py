@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cybernorms.engine.examples import run_examples
-from cybernorms.ingest.files import incident_files, load_incidents
+from cybernorms.ingest.files import incident_files, read_incident_file
 from cybernorms.model.documents import DocumentError, Problem, load_file
 from cybernorms.rules.catalog import Rulebooks, load_profiles, load_rulebooks
 from cybernorms.service.kinds import WHERE, Kind, document_kind
@@ -84,9 +84,12 @@ def check_incidents(path: Path) -> CheckReport:
     count = 0
     for f in [path] if path.is_file() else list(incident_files([path])):
         try:
-            count += len(load_incidents(f))
+            read = read_incident_file(f)
         except DocumentError as exc:
             report.problems += exc.problems
+            continue
+        count += len(read.incidents)
+        report.checked += [f"note: {n}" for n in read.notes]  # v1 file: v2 facts unknown
     report.checked.append(f"{path}: {count} incidents valid")
     return report
 

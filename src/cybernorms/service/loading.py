@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from cybernorms.ingest.files import incident_files, load_incidents
+from cybernorms.ingest.files import incident_files, read_incident_file
 from cybernorms.model.documents import DocumentError, Problem
 from cybernorms.model.facts import Incident
 from cybernorms.model.profile import Profile
@@ -136,7 +136,9 @@ class _Reader:
         if fmt is InputFormat.parquet or (fmt is InputFormat.auto and suffix == ".parquet"):
             return _parquet(path)
         if fmt in (InputFormat.json, InputFormat.yaml) or suffix in (".json", ".yaml", ".yml"):
-            return load_incidents(path)
+            read = read_incident_file(path)
+            self.loaded.reports += read.notes  # a v1 file: which v2 facts are unknown
+            return read.incidents
         raise DocumentError(
             [
                 Problem(
