@@ -39,7 +39,7 @@ def test_good_rows_map_onto_the_schema() -> None:
     assert two.targets[0].country == "KOR"  # "Korea, Republic of"
     assert two.context.supply_chain is True
     assert (three.attribution.state, three.attribution.level) == ("TUR", "none_or_negligent")
-    assert three.initiator.category == "non_state_group"
+    assert three.initiator.category == "hacktivist"  # subcode Hacktivist(s), schema v2
     assert three.targets is not None and three.targets[0].country is None
     assert three.provenance["targets[0].country"].value == "Not available"
     assert three.end_date is None  # 2000-01-01 before the start

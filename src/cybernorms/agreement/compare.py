@@ -108,9 +108,8 @@ def hypothesis(incident: Incident) -> Incident:
     the act attributed to an organ of a stand-in foreign state (``stand_in``); the provenance
     of the replaced attribution and initiator facts says it is this hypothesis."""
     code = stand_in(incident)
-    fields: dict[str, Any] = {"state": code, "level": "direct"}
-    if "link" in Attribution.model_fields:  # fact schema v2: the organ of a state (ARSIWA 4)
-        fields["link"] = "organ"
+    # An organ of the state (ARSIWA art. 4): v1 rules read the level, v2 rules the link.
+    fields: dict[str, Any] = {"state": code, "level": "direct", "link": "organ"}
     attribution = Attribution(**fields)
     initiator = incident.initiator.model_copy(update={"category": "state", "country": code})
     note = SourceValue(

@@ -1,9 +1,9 @@
-"""One EuRepoC row -> one ``Incident`` in fact schema v1, with provenance and annotations.
+"""One EuRepoC row -> one ``Incident`` in fact schema v2, with provenance and annotations.
 
 Columns fall in three groups (shared/data/README.md): facts, which are mapped here; the coders'
 legal judgement (``JUDGEMENT_COLUMNS``), which is copied verbatim into
 ``annotations["eurepoc"]`` and nowhere else, because no rule may read a coder's conclusion; and
-the rest (intensity scores, political responses, inclusion criteria), which fact schema v1 has
+the rest (intensity scores, political responses, inclusion criteria), which the fact schema has
 no field for and which stay in the source file.
 """
 
@@ -148,7 +148,8 @@ def _effects(ctx: RowContext) -> dict[str, Any]:
 
 
 def _disruption(ctx: RowContext, out: dict[str, Any]) -> None:
-    """``effects.disruption`` from ``disruption``, else from ``functional_impact``.
+    """``effects.disruption`` from ``disruption``, else from ``functional_impact``; and
+    ``effects.loss_of_function`` "none" where ``functional_impact`` says no interference.
 
     Where both are coded and disagree (a short disruption that lasted days, "no system
     interference" beside a long disruption) the source contradicts itself: the fact is
@@ -164,7 +165,15 @@ def _disruption(ctx: RowContext, out: dict[str, Any]) -> None:
         )
         out["disruption"] = None
         ctx.keep_cells("effects.disruption", columns, cells)
-    elif coded is None and impact is not None:
+        ctx.keep_cells("effects.loss_of_function", columns, cells)
+        return
+    if impact == "none":
+        # No system interference: no function was lost (a duration says some function was
+        # lost but not whether it came back by itself, needed repair or was gone for good,
+        # so a duration gives no loss_of_function grade).
+        out["loss_of_function"] = "none"
+    ctx.keep("effects.loss_of_function", "functional_impact")
+    if coded is None and impact is not None:
         out["disruption"] = impact
         ctx.keep_cells("effects.disruption", columns, cells)
     else:

@@ -35,7 +35,6 @@ from cybernorms.ingest.eurepoc import vocab
 from cybernorms.ingest.eurepoc.cells import CellError, missing_kind, parse_date, split_list
 from cybernorms.ingest.eurepoc.countries import PlaceKind, place
 from cybernorms.ingest.eurepoc.row import RowContext
-from cybernorms.model.facts import Attribution
 
 
 def initiator(ctx: RowContext) -> dict[str, Any]:
@@ -53,8 +52,8 @@ def initiator(ctx: RowContext) -> dict[str, Any]:
         sub = subs[i].strip() if i < len(subs) else ""
         if sub and sub not in vocab.INITIATOR_SUBCODES:
             ctx.unknown("initiator_category_subcode", sub)
-        if mapped == "non_state_group" and sub == vocab.CRIMINAL_SUBCODE:
-            mapped = "criminal"
+        if mapped == "non_state_group" and sub in vocab.NON_STATE_SUBCODE:
+            mapped = vocab.NON_STATE_SUBCODE[sub]
         if mapped is not None:
             found.add(mapped)
     if len(found) == 1:
@@ -131,9 +130,6 @@ def attribution(ctx: RowContext) -> dict[str, Any]:
     if from_claims:
         out["claims"] = [_claim_facts(c) for c in claims]
         _keep_claims(ctx, first, n)
-    if "claims" not in Attribution.model_fields:  # fact schema v1: no claims, no link yet
-        out.pop("claims", None)
-        out.pop("link", None)
     return out
 
 

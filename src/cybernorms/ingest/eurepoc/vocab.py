@@ -1,4 +1,4 @@
-"""EuRepoC vocabularies mapped onto the closed enumerations of fact schema v1.
+"""EuRepoC vocabularies mapped onto the closed enumerations of fact schema v2.
 
 Each table maps the exact EuRepoC wording to a schema value. A value of ``None`` in a table
 means "a known EuRepoC term with no counterpart in the schema": it is recorded in provenance and
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Final
 
-# initiator_category -> initiator.category (subcode "Criminal(s)" refines non-state groups)
+# initiator_category -> initiator.category (``NON_STATE_SUBCODE`` refines non-state groups)
 INITIATOR_CATEGORY: Final[dict[str, str | None]] = {
     "State": "state",
     "Non-state actor, state-affiliation suggested": "state_affiliated",
@@ -22,7 +22,14 @@ INITIATOR_CATEGORY: Final[dict[str, str | None]] = {
     "Unknown - not attributed": None,
     "None": None,
 }
-CRIMINAL_SUBCODE: Final = "Criminal(s)"
+# initiator_category_subcode -> the finer fact schema v2 category of a non-state group.
+NON_STATE_SUBCODE: Final[dict[str, str]] = {
+    "Criminal(s)": "criminal",
+    "Hacktivist(s)": "hacktivist",
+    "Terrorist(s)": "terrorist",
+    "Private technology companies / hacking for hire groups without state affiliation / "
+    "research entities": "private_company",
+}
 INITIATOR_SUBCODES: Final = frozenset(
     {
         "Hacktivist(s)",
