@@ -28,7 +28,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from cybernorms.agreement import Answer, Pair, Row, coded_incidents, compare, hypothesis
+from cybernorms.agreement import Answer, Pair, Row, as_foreign_state_act, coded_incidents, compare
 from cybernorms.agreement.coding import QUESTIONS
 from cybernorms.agreement.compare import breach_questions, engine_answer
 from cybernorms.cli.app import app
@@ -97,7 +97,7 @@ def test_act_level_question_sets_the_attribution_aside() -> None:
     incident = import_eurepoc(DATA / "coded.csv").incidents[2]
     per_state = {r: o for _, r, _, o in evaluator.outcomes(incident)}
     assert per_state["il.sovereignty"] == Outcome.NOT_APPLICABLE
-    asked = hypothesis(incident)
+    asked = as_foreign_state_act(incident)
     act = {r: (s, o) for _, r, s, o in evaluator.outcomes(asked)}
     assert act["il.sovereignty"] == ("ATA", Outcome.NO_VIOLATION)
     assert asked.annotations == {} and asked.attribution.level == "direct"
@@ -113,7 +113,7 @@ def test_stand_in_is_foreign_to_every_state_named() -> None:
             "targets": [t.model_copy(update={"country": "ATA"}) for t in incident.targets or []]
         }
     )
-    assert hypothesis(named).attribution.state == "BVT"
+    assert as_foreign_state_act(named).attribution.state == "BVT"
 
 
 def test_engine_never_sees_the_coding() -> None:
@@ -123,7 +123,7 @@ def test_engine_never_sees_the_coding() -> None:
     for incident in import_eurepoc(DATA / "coded.csv").incidents:
         blind = incident.model_copy(update={"annotations": {}})
         assert evaluator.outcomes(incident) == evaluator.outcomes(blind)
-        assert hypothesis(incident).annotations == {}
+        assert as_foreign_state_act(incident).annotations == {}
 
 
 def test_only_breach_questions_are_compared() -> None:

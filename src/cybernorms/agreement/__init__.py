@@ -12,10 +12,10 @@ from cybernorms.agreement.compare import (
     Pair,
     Report,
     Row,
+    as_foreign_state_act,
     coded_incidents,
     compare,
     engine_answer,
-    hypothesis,
 )
 from cybernorms.agreement.disagreements import Disagreement, disagreements
 from cybernorms.agreement.kappa import cohens_kappa, observed_agreement
@@ -30,11 +30,11 @@ __all__ = [
     "Question",
     "Report",
     "Row",
+    "as_foreign_state_act",
     "coded_incidents",
     "cohens_kappa",
     "compare",
     "disagreements",
     "engine_answer",
-    "hypothesis",
     "observed_agreement",
 ]

@@ -11,7 +11,7 @@ one whose territory was used). Comparing the two would count every unattributed 
 the engine saying "no". So each comparison here names the level its coder column judges:
 
 * act level (every question below): the coders' column against the engine's answer to "would
-  this act breach the rule if a foreign state had done it?" (``compare.hypothesis``);
+  this act breach the rule if a foreign state had done it?" (``compare.as_foreign_state_act``);
 * state level: a per-state verdict may only be compared with a column that judges that state.
   EuRepoC has no such column for any breach rule, so no per-state breach verdict is compared,
   and the report says so per rule (``state_level_note``).

@@ -1,10 +1,10 @@
 """Engine answers vs the coders' judgement: one table row per (question, basis).
 
-What the engine is asked (``hypothesis``): the coders' ``IL_breach_indicator`` judges the act
-whoever did it, so the engine is asked the same act-level question, "would this act breach the
-rule if a foreign state had done it?". The incident is evaluated as it stands except that the
-attribution question is set aside: the act is put down to a stand-in foreign state (an organ
-of a state named nowhere in the incident). The rules themselves decide, through the same
+What the engine is asked (``as_foreign_state_act``): the coders' ``IL_breach_indicator`` judges
+the act whoever did it, so the engine is asked the same act-level question, "would this act
+breach the rule if a foreign state had done it?". The incident is evaluated as it stands except
+that the attribution question is set aside: the act is put down to a stand-in foreign state (an
+organ of a state named nowhere in the incident). The rules themselves decide, through the same
 engine as every other verdict; nothing here re-states a criterion.
 
 How the engine's verdicts become one answer per incident (``engine_answer``): yes if any
@@ -103,7 +103,7 @@ def _codes_in(value: object) -> set[str]:
     return found
 
 
-def hypothesis(incident: Incident) -> Incident:
+def as_foreign_state_act(incident: Incident) -> Incident:
     """The incident the act-level question evaluates: the same facts, annotations removed,
     the act attributed to an organ of a stand-in foreign state (``stand_in``); the provenance
     of the replaced attribution and initiator facts says it is this hypothesis."""
@@ -286,7 +286,9 @@ def compare(
             continue
         count += 1
         by: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for basis, rule_id, _subject, code in evaluator.outcomes(hypothesis(incident), as_of):
+        for basis, rule_id, _subject, code in evaluator.outcomes(
+            as_foreign_state_act(incident), as_of
+        ):
             by[(basis, rule_id)].append(code)
         for q in asked:
             coder = answers[q.key]

@@ -1,13 +1,12 @@
 """Every incident where the coders and the engine differ, with what decided the engine.
 
 A disagreement is a pair of a table row (``compare.Row``) where the engine did not give the
-coders' answer: it said the opposite, or it is undetermined, or the rule is not applicable.
-For each, the engine's verdicts on the act-level hypothesis (``compare.hypothesis``) are
-evaluated again with their traces, and the listing shows what a reader needs to check the
-case without running anything: the coders' cells, the engine's outcome per subject, the facts
-the verdicts read with their values, the facts whose absence left them open (``missing``),
-and the source cells the importer kept for those facts (provenance).
-"""
+coders' answer: it said the opposite, or it is undetermined, or the rule is not applicable. For
+each, the engine's verdicts on the act-level hypothesis (``compare.as_foreign_state_act``) are
+evaluated again with their traces, and the listing shows what a reader needs to check the case
+without running anything: the coders' cells, the engine's outcome per subject, the facts the
+verdicts read with their values, the facts whose absence left them open (``missing``), and the
+source cells the importer kept for those facts (provenance)."""
 
 from __future__ import annotations
 
@@ -18,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cybernorms.agreement.coding import coding_of
-from cybernorms.agreement.compare import Answer, Report, agrees, hypothesis
+from cybernorms.agreement.compare import Answer, Report, agrees, as_foreign_state_act
 from cybernorms.engine import Evaluator
 from cybernorms.model.facts import Incident
 from cybernorms.model.verdict import Verdict
@@ -80,7 +79,7 @@ def disagreements(
                 continue
             incident = by_id[pair.incident]
             if incident.id not in traced:
-                traced[incident.id] = evaluator.verdicts(hypothesis(incident), as_of)
+                traced[incident.id] = evaluator.verdicts(as_foreign_state_act(incident), as_of)
             found = [v for v in traced[incident.id] if v.rule == q.rule and v.basis == row.basis]
             coding = coding_of(incident.annotations)
             facts, sources = _read(found)

@@ -1,7 +1,8 @@
 """The engine's verdicts beside the EuRepoC coders' legal judgement (``cybernorms.agreement``).
 
 The coders' columns are read only to compare, never to decide: the engine is asked the
-act-level question on each incident with its annotations set aside (``agreement.hypothesis``).
+act-level question on each incident with its annotations set aside
+(``agreement.as_foreign_state_act``).
 Only rules that answer a breach are compared: a rule's declared ``question:`` (attribution,
 permission) is read from the rulebooks, and a rule that answers another question is listed as
 not compared.
