@@ -26,10 +26,37 @@ def test_table_structure_and_counts(shared_data: Path) -> None:
     assert [r["question"] for r in rows] == [q.key for q in QUESTIONS]
     for r in rows:
         e, c = r["engine"], r["confusion"]
-        assert e["yes"] + e["no"] + e["undetermined"] == r["coded"] <= doc["incidents_compared"]
-        assert sum(c.values()) == r["both_decided"] == e["yes"] + e["no"]
+        assert sum(e.values()) == r["coded"] <= doc["incidents_compared"]
+        assert sum(c.values()) == r["coded"]
+        decided = {k: v for k, v in c.items() if k.endswith(("_engine_yes", "_engine_no"))}
+        assert sum(decided.values()) == r["both_decided"] == e["yes"] + e["no"]
         assert c["coder_yes_engine_yes"] + c["coder_no_engine_yes"] == e["yes"]
         assert r["coder"]["yes"] + r["coder"]["no"] == r["coded"]
         assert r["kappa"] is None or -1 <= r["kappa"] <= 1
-    sr = rows[0]
-    assert sr["rule"] == "il.state_responsibility" and sr["coded"] > 0
+        assert r["level"] == "act"
+    assert [n["column"] for n in doc["not_compared"]][:2] == [
+        "state_responsibility_indicator",
+        "legal_response_indicator",
+    ]
+
+
+def test_disagreements_cover_every_undecided_or_differing_pair(shared_data: Path) -> None:
+    csv_file = shared_data / "eurepoc" / "EuRepoC_Global_Database_1.1.csv"
+    result = CliRunner().invoke(app, ["agreement", str(csv_file), "--disagreements", "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    expected = sum(
+        r["coded"] - r["confusion"]["coder_yes_engine_yes"] - r["confusion"]["coder_no_engine_no"]
+        for r in doc["rows"]
+    )
+    assert len(doc["disagreements"]) == expected
+    for d in doc["disagreements"]:
+        assert d["incident"].startswith("eurepoc:") and d["coder"] in ("yes", "no")
+        assert d["engine"] != d["coder"]
+        assert d["verdicts"] and d["facts"]
+        if d["engine"] == "undetermined":
+            assert d["missing"]
+        # every source cell named is a real column of the file, never a coder's column
+        for source in d["sources"].values():
+            assert source["source"] in ("eurepoc", "agreement")
+            assert not source["field"].startswith(("IL_breach", "state_responsibility", "legal_"))

@@ -31,13 +31,15 @@ def test_good_rows_map_onto_the_schema() -> None:
     assert one.provenance["targets[2].country"].value == "EU (region)"
     assert (one.effects.physical, one.effects.zero_days) == ("local", True)
     assert (one.context.conflict_intensity, one.context.armed_conflict) == (5, True)
-    assert (two.attribution.state, two.attribution.level) == ("CHN", "indirect")
+    # "state-affiliation suggested" establishes no link: the level is unknown, not indirect
+    assert (two.attribution.state, two.attribution.level) == ("CHN", None)
+    assert two.initiator.category == "state_affiliated"
     assert (two.effects.doxing, two.effects.ransomware) == (True, False)
     assert two.targets is not None and two.targets[0].sector == "elections"
     assert two.targets[0].country == "KOR"  # "Korea, Republic of"
     assert two.context.supply_chain is True
     assert (three.attribution.state, three.attribution.level) == ("TUR", "none_or_negligent")
-    assert three.initiator.category == "non_state_group"
+    assert three.initiator.category == "hacktivist"  # subcode Hacktivist(s), schema v2
     assert three.targets is not None and three.targets[0].country is None
     assert three.provenance["targets[0].country"].value == "Not available"
     assert three.end_date is None  # 2000-01-01 before the start

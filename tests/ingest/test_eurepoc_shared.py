@@ -76,7 +76,7 @@ def test_notpetya_1032(by_id: dict[str, Incident]) -> None:
 def test_armenian_hacktivists_3(by_id: dict[str, Incident]) -> None:
     i = by_id["eurepoc:3"]
     assert i.initiator.name == "Liazor"
-    assert (i.initiator.category, i.initiator.country) == ("non_state_group", "ARM")
+    assert (i.initiator.category, i.initiator.country) == ("hacktivist", "ARM")
     assert (i.attribution.state, i.attribution.level) == ("ARM", "none_or_negligent")
     assert i.attribution.basis == ["self"]
     assert i.attribution.attributing_states is None  # empty cell: not coded

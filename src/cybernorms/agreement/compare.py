@@ -1,15 +1,18 @@
-"""Engine verdicts vs the coders' judgement: one table row per (question, basis).
+"""Engine answers vs the coders' judgement: one table row per (question, basis).
 
-For each question (``coding.QUESTIONS``) and each basis (the package's own, and each position
-asked for that changes the question's rule), over the incidents the coders judged on that
-question:
+What the engine is asked (``as_foreign_state_act``): the coders' ``IL_breach_indicator`` judges
+the act whoever did it, so the engine is asked the same act-level question, "would this act
+breach the rule if a foreign state had done it?". The incident is evaluated as it stands except
+that the attribution question is set aside: the act is put down to a stand-in foreign state (an
+organ of a state named nowhere in the incident). The rules themselves decide, through the same
+engine as every other verdict; nothing here re-states a criterion.
 
-* the engine's answer per incident aggregates the rule's verdicts over its subjects: yes if any
-  verdict is a violation, no if all are no_violation or not_applicable, else undetermined
-  (this is exactly "violation for some subject", and for due diligence, one verdict per state
-  whose territory was used);
-* agreement and Cohen's kappa are computed on the incidents where both decided; undetermined
-  answers are counted apart, never guessed.
+How the engine's verdicts become one answer per incident (``engine_answer``): yes if any
+subject's verdict is a violation; else undetermined if any is undetermined; else no if any is
+no_violation; else not_applicable (the rule judges nobody here). ``not_applicable`` is never a
+"no": it is counted in its own column, like undetermined, and neither enters agreement or
+kappa, which are computed only over incidents where both the coders and the engine said yes
+or no.
 
 The engine is handed each incident without its annotations: the coders' columns cannot reach a
 verdict even by accident.
@@ -19,128 +22,197 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from enum import StrEnum
+from typing import Any, Final
 
-from cybernorms.agreement.coding import QUESTIONS, Question, coding_of
+from cybernorms.agreement.coding import (
+    NOT_COMPARED,
+    QUESTIONS,
+    NotCompared,
+    Question,
+    coding_of,
+    state_level_note,
+)
 from cybernorms.agreement.kappa import cohens_kappa, observed_agreement
 from cybernorms.engine import Evaluator
-from cybernorms.model.facts import Incident
+from cybernorms.model.facts import Attribution, Incident, SourceValue
+from cybernorms.model.states import iso3_codes
 from cybernorms.model.verdict import Outcome
 
-YES, NO, UNDETERMINED = "yes", "no", "undetermined"
+BREACH: Final = "breach"
+# Codes of places no EuRepoC incident concerns (Antarctica, Bouvet Island, Heard and McDonald
+# Islands), tried in order: the stand-in must be foreign to every state the incident names.
+STAND_IN_CODES: Final = ("ATA", "BVT", "HMD")
+HYPOTHESIS_SOURCE: Final = "agreement"
+HYPOTHESIS: Final = (
+    "act-level question: the act as if done by an organ of a foreign state (stand-in {code}); "
+    "the attribution question set aside"
+)
 
 
-@dataclass
-class Confusion:
-    """Coder answer first, engine answer second, on the incidents where both decided."""
+class Answer(StrEnum):
+    """The engine's answer for one incident (coders answer only yes or no)."""
 
-    yes_yes: int = 0
-    yes_no: int = 0
-    no_yes: int = 0
-    no_no: int = 0
+    YES = "yes"
+    NO = "no"
+    UNDETERMINED = "undetermined"
+    NOT_APPLICABLE = "not_applicable"
 
-    def add(self, coder: bool, engine: bool) -> None:
-        name = f"{'yes' if coder else 'no'}_{'yes' if engine else 'no'}"
-        setattr(self, name, getattr(self, name) + 1)
 
-    def to_json(self) -> dict[str, int]:
-        return {
-            "coder_yes_engine_yes": self.yes_yes,
-            "coder_yes_engine_no": self.yes_no,
-            "coder_no_engine_yes": self.no_yes,
-            "coder_no_engine_no": self.no_no,
+def engine_answer(outcomes: Iterable[Outcome | int]) -> Answer:
+    """One answer from a rule's verdicts over its subjects (see the module doc)."""
+    seen = {Outcome(o) for o in outcomes}
+    if Outcome.VIOLATION in seen:
+        return Answer.YES
+    if Outcome.UNDETERMINED in seen:
+        return Answer.UNDETERMINED
+    if Outcome.NO_VIOLATION in seen:
+        return Answer.NO
+    return Answer.NOT_APPLICABLE
+
+
+def agrees(coder: bool, engine: Answer) -> bool:
+    """Whether the engine gave the coders' answer (undetermined and not_applicable never do)."""
+    return engine is (Answer.YES if coder else Answer.NO)
+
+
+def stand_in(incident: Incident) -> str:
+    """A state code the incident names nowhere (see ``STAND_IN_CODES``)."""
+    named = _codes_in(incident.model_dump(mode="json", exclude={"provenance", "annotations"}))
+    for code in STAND_IN_CODES:
+        if code not in named:
+            return code
+    free = sorted(iso3_codes() - named)  # an incident naming all three: any other code
+    return free[0]
+
+
+def _codes_in(value: object) -> set[str]:
+    found: set[str] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if len(item) == 3 and item.isupper():
+                found.add(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def as_foreign_state_act(incident: Incident) -> Incident:
+    """The incident the act-level question evaluates: the same facts, annotations removed,
+    the act attributed to an organ of a stand-in foreign state (``stand_in``); the provenance
+    of the replaced attribution and initiator facts says it is this hypothesis."""
+    code = stand_in(incident)
+    # An organ of the state (ARSIWA art. 4): v1 rules read the level, v2 rules the link.
+    fields: dict[str, Any] = {"state": code, "level": "direct", "link": "organ"}
+    attribution = Attribution(**fields)
+    initiator = incident.initiator.model_copy(update={"category": "state", "country": code})
+    note = SourceValue(
+        source=HYPOTHESIS_SOURCE, field="hypothesis", value=HYPOTHESIS.format(code=code)
+    )
+    provenance = {
+        path: source
+        for path, source in incident.provenance.items()
+        if not path.startswith(("attribution", "initiator"))
+    }
+    for path in (*(f"attribution.{f}" for f in fields), "initiator.category", "initiator.country"):
+        provenance[path] = note
+    return incident.model_copy(
+        update={
+            "annotations": {},
+            "attribution": attribution,
+            "initiator": initiator,
+            "provenance": provenance,
         }
+    )
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One incident's coder answer and engine answer on one question and basis."""
+
+    incident: str
+    coder: bool
+    engine: Answer
 
 
 @dataclass
 class Row:
-    """One line of the agreement table."""
+    """One line of the agreement table: every coded incident of one question and basis."""
 
-    question: str
-    title: str
-    rule: str
+    question: Question
     basis: str
-    coded: int = 0
-    coder_yes: int = 0
-    engine_yes: int = 0
-    engine_no: int = 0
-    engine_undetermined: int = 0
-    confusion: Confusion = field(default_factory=Confusion)
-    coder_labels: list[bool] = field(default_factory=list, repr=False)
-    engine_labels: list[bool] = field(default_factory=list, repr=False)
+    pairs: list[Pair] = field(default_factory=list)
+
+    def count(self, coder: bool | None = None, engine: Answer | None = None) -> int:
+        return sum(
+            (coder is None or p.coder is coder) and (engine is None or p.engine is engine)
+            for p in self.pairs
+        )
 
     @property
-    def both_decided(self) -> int:
-        return len(self.coder_labels)
+    def decided(self) -> list[Pair]:
+        """The pairs where the engine said yes or no (the only ones kappa reads)."""
+        return [p for p in self.pairs if p.engine in (Answer.YES, Answer.NO)]
 
     @property
     def agreement(self) -> float | None:
-        return observed_agreement(self.coder_labels, self.engine_labels)
+        pairs = self.decided
+        return observed_agreement([p.coder for p in pairs], [p.engine is Answer.YES for p in pairs])
 
     @property
     def kappa(self) -> float | None:
-        return cohens_kappa(self.coder_labels, self.engine_labels)
-
-    def add(self, coder: bool, engine: bool | None) -> None:
-        self.coded += 1
-        self.coder_yes += coder
-        if engine is None:
-            self.engine_undetermined += 1
-            return
-        if engine:
-            self.engine_yes += 1
-        else:
-            self.engine_no += 1
-        self.coder_labels.append(coder)
-        self.engine_labels.append(engine)
-        self.confusion.add(coder, engine)
+        pairs = self.decided
+        return cohens_kappa([p.coder for p in pairs], [p.engine is Answer.YES for p in pairs])
 
     def to_json(self) -> dict[str, Any]:
+        q = self.question
         return {
-            "question": self.question,
-            "title": self.title,
-            "rule": self.rule,
+            "question": q.key,
+            "title": q.title,
+            "rule": q.rule,
             "basis": self.basis,
-            "coded": self.coded,
-            "coder": {"yes": self.coder_yes, "no": self.coded - self.coder_yes},
-            "engine": {
-                "yes": self.engine_yes,
-                "no": self.engine_no,
-                "undetermined": self.engine_undetermined,
-            },
-            "both_decided": self.both_decided,
+            "level": q.level,
+            "coder_columns": list(q.columns),
+            "coded": len(self.pairs),
+            "coder": {"yes": self.count(True), "no": self.count(False)},
+            "engine": {a.value: self.count(engine=a) for a in Answer},
+            "both_decided": len(self.decided),
             "observed_agreement": _round(self.agreement),
             "kappa": _round(self.kappa),
-            "confusion": self.confusion.to_json(),
+            "confusion": {
+                f"coder_{c}_engine_{e.value}": self.count(coder, e)
+                for coder, c in ((True, "yes"), (False, "no"))
+                for e in Answer
+            },
         }
 
 
 @dataclass
 class Report:
-    """The whole comparison."""
+    """The whole comparison, with what was left out and why."""
 
-    incidents: int  # incidents evaluated (those with any coder judgement)
+    incidents: int  # incidents evaluated (those with any coder judgement on a question)
     rows: list[Row]
+    not_compared: list[NotCompared]
+    state_level: list[str]
 
     def to_json(self) -> dict[str, Any]:
-        return {"incidents_compared": self.incidents, "rows": [r.to_json() for r in self.rows]}
-
-
-def engine_answer(outcomes: Iterable[Outcome | int]) -> bool | None:
-    """yes if any verdict is a violation; no if all are no_violation / not_applicable."""
-    seen = False
-    undetermined = False
-    for o in outcomes:
-        seen = True
-        if o == Outcome.VIOLATION:
-            return True
-        if o == Outcome.UNDETERMINED:
-            undetermined = True
-    if not seen or undetermined:
-        return None
-    return False
+        return {
+            "incidents_compared": self.incidents,
+            "question": (
+                "act level: would this act breach the rule if a foreign state had done it? "
+                "(coders: IL_breach_indicator)"
+            ),
+            "rows": [r.to_json() for r in self.rows],
+            "state_level": self.state_level,
+            "not_compared": [n.to_json() for n in self.not_compared],
+        }
 
 
 def coded_incidents(
@@ -155,65 +227,91 @@ def coded_incidents(
     return out
 
 
+def breach_questions(
+    questions: Sequence[Question], rule_questions: Mapping[str, str]
+) -> tuple[list[Question], list[NotCompared]]:
+    """The questions whose rule answers a breach, and the others with the reason they are
+    left out (a rule may declare ``question: attribution`` or ``permission``)."""
+    kept: list[Question] = []
+    left: list[NotCompared] = []
+    for q in questions:
+        asked = rule_questions.get(q.rule, BREACH)
+        if asked == BREACH:
+            kept.append(q)
+        else:
+            left.append(
+                NotCompared(
+                    ", ".join(q.columns),
+                    f"{q.rule} answers the {asked} question, not a breach: not compared",
+                )
+            )
+    return kept, left
+
+
 def compare(
     incidents: Iterable[Incident],
     evaluator: Evaluator,
-    consensus_basis: dict[str, str],
+    consensus_basis: Mapping[str, str],
     positions: Sequence[str] = (),
     *,
+    rule_questions: Mapping[str, str] | None = None,
     questions: Sequence[Question] = QUESTIONS,
     as_of: dt.date | None = None,
 ) -> Report:
-    """Compare the engine with the coders over ``incidents`` (normally ``coded_incidents``).
+    """Compare the engine's act-level answers with the coders over ``incidents`` (normally
+    ``coded_incidents``).
 
     ``consensus_basis`` maps each question's rule id to the basis its own package reports
-    (e.g. ``restatement`` for il-core); ``positions`` are the ISO3 codes the evaluator was
-    built with: their rows appear for the rules each position changes.
+    (e.g. ``restatement`` for il-core); ``rule_questions`` maps rule ids to the question they
+    declare (absent: breach); ``positions`` are the ISO3 codes the evaluator was built with:
+    their rows appear for the rules each position changes.
     """
+    asked, left_out = breach_questions(questions, rule_questions or {})
     rows: dict[tuple[str, str], Row] = {}
-    order: list[tuple[str, str]] = []
     position_bases = [f"position:{p}" for p in positions]
 
     def row(q: Question, basis: str) -> Row:
         key = (q.key, basis)
         if key not in rows:
-            rows[key] = Row(q.key, q.title, q.rule, basis)
-            order.append(key)
+            rows[key] = Row(q, basis)
         return rows[key]
 
-    for q in questions:
+    for q in asked:
         row(q, consensus_basis[q.rule])
     count = 0
     for incident in incidents:
         coding = coding_of(incident.annotations)
-        answers = {q.key: q.coder(coding) for q in questions}
+        answers = {q.key: q.coder(coding) for q in asked}
         if all(a is None for a in answers.values()):
             continue
         count += 1
-        blind = incident.model_copy(update={"annotations": {}})
         by: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for basis, rule_id, _subject, code in evaluator.outcomes(blind, as_of):
+        for basis, rule_id, _subject, code in evaluator.outcomes(
+            as_foreign_state_act(incident), as_of
+        ):
             by[(basis, rule_id)].append(code)
-        for q in questions:
+        for q in asked:
             coder = answers[q.key]
             if coder is None:
                 continue
-            row(q, consensus_basis[q.rule]).add(
-                coder, engine_answer(by.get((consensus_basis[q.rule], q.rule), ()))
+            own = consensus_basis[q.rule]
+            row(q, own).pairs.append(
+                Pair(incident.id, coder, engine_answer(by.get((own, q.rule), ())))
             )
             for basis in position_bases:
                 if (basis, q.rule) in by:
-                    row(q, basis).add(coder, engine_answer(by[(basis, q.rule)]))
-    return Report(count, [rows[k] for k in _ordered(order, questions, position_bases)])
-
-
-def _ordered(
-    keys: list[tuple[str, str]], questions: Sequence[Question], positions: Sequence[str]
-) -> list[tuple[str, str]]:
-    """Question order first, then the package's basis before the positions in given order."""
-    qi = {q.key: i for i, q in enumerate(questions)}
-    pi = {p: i + 1 for i, p in enumerate(positions)}
-    return sorted(keys, key=lambda k: (qi[k[0]], pi.get(k[1], 0)))
+                    row(q, basis).pairs.append(
+                        Pair(incident.id, coder, engine_answer(by[(basis, q.rule)]))
+                    )
+    order = {q.key: i for i, q in enumerate(asked)}
+    rank = {p: i + 1 for i, p in enumerate(position_bases)}
+    ordered = sorted(rows.values(), key=lambda r: (order[r.question.key], rank.get(r.basis, 0)))
+    return Report(
+        count,
+        ordered,
+        [*left_out, *NOT_COMPARED],
+        [state_level_note(q.rule) for q in asked],
+    )
 
 
 def _round(value: float | None) -> float | None:

@@ -1,4 +1,4 @@
-"""EuRepoC Global Database 1.1 -> incidents in fact schema v1 (issue 2, item 6).
+"""EuRepoC Global Database 1.1 -> incidents in fact schema v2 (issue 2 item 6, issue 8 item 6).
 
 ``import_eurepoc(path)`` reads the CSV; see ``reader`` for what fails how, ``mapping`` for
 which columns are facts and which are the coders' judgement, ``vocab`` and ``countries`` for

@@ -7,8 +7,12 @@ state: reading "EU (region)" as some state would make a rule judge the wrong sov
 name resolves to exactly one ``Place``: a state code, or a kind that says why there is none.
 
 ``pycountry`` is the source of truth for codes (DESIGN section 2); it also lists territories
-that are not sovereign states (Hong Kong HKG, Taiwan TWN, Guernsey GGY, Anguilla AIA). We keep
-those codes as pycountry gives them and let rules and profiles decide what they mean.
+that are not sovereign states (Hong Kong HKG, Macao MAC, Taiwan TWN, Guernsey GGY). Hong Kong
+and Macao are special administrative regions of the People's Republic of China, which conducts
+their foreign affairs and defence: for the rules they are China (``CHN``), otherwise an
+operation by China against Hong Kong would read as an act against another state (issue 8).
+The name the source used stays in the incident's provenance. Other territories keep the code
+pycountry gives them, for rules and profiles to decide what they mean.
 """
 
 from __future__ import annotations
@@ -54,6 +58,9 @@ _ALIASES = {
 
 _NOT_ISO = frozenset({"Kosovo"})
 
+# Territories that are part of a state for the purposes of the rules: territory code -> state.
+PART_OF_STATE = {"HKG": "CHN", "MAC": "CHN"}
+
 _ORGANISATIONS = frozenset(
     {
         "EU (region)",
@@ -97,6 +104,8 @@ def place(name: str) -> Place:
         return Place(PlaceKind.MISSING)
     if text in _ALIASES:
         return Place(PlaceKind.STATE, _ALIASES[text])
+    if text == "Macau":  # the common spelling; pycountry knows only "Macao"
+        return Place(PlaceKind.STATE, PART_OF_STATE["MAC"])
     if text in _ORGANISATIONS:
         return Place(PlaceKind.ORGANISATION)
     if text in _NON_STATE:
@@ -109,4 +118,5 @@ def place(name: str) -> Place:
         country = pycountry.countries.lookup(text)
     except LookupError:
         return Place(PlaceKind.UNMAPPED)
-    return Place(PlaceKind.STATE, str(country.alpha_3))
+    code = str(country.alpha_3)
+    return Place(PlaceKind.STATE, PART_OF_STATE.get(code, code))

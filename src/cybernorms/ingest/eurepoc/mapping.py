@@ -1,9 +1,9 @@
-"""One EuRepoC row -> one ``Incident`` in fact schema v1, with provenance and annotations.
+"""One EuRepoC row -> one ``Incident`` in fact schema v2, with provenance and annotations.
 
 Columns fall in three groups (shared/data/README.md): facts, which are mapped here; the coders'
 legal judgement (``JUDGEMENT_COLUMNS``), which is copied verbatim into
 ``annotations["eurepoc"]`` and nowhere else, because no rule may read a coder's conclusion; and
-the rest (intensity scores, political responses, inclusion criteria), which fact schema v1 has
+the rest (intensity scores, political responses, inclusion criteria), which the fact schema has
 no field for and which stay in the source file.
 """
 
@@ -59,6 +59,7 @@ FACT_COLUMNS = (
     "MITRE_initial_access",
     "data_theft",
     "disruption",
+    "functional_impact",
     "hijacking",
     "physical_effects_spatial",
     "physical_effects_temporal",
@@ -112,9 +113,9 @@ def _dates(ctx: RowContext) -> dict[str, Any]:
 
 def _effects(ctx: RowContext) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    _disruption(ctx, out)
     for fact, column, table in (
         ("data_theft", "data_theft", vocab.DATA_THEFT),
-        ("disruption", "disruption", vocab.DISRUPTION),
         ("hijacking", "hijacking", vocab.HIJACKING),
         ("physical", "physical_effects_spatial", vocab.PHYSICAL_SPATIAL),
     ):
@@ -133,7 +134,7 @@ def _effects(ctx: RowContext) -> dict[str, Any]:
         if not count.is_integer():  # also infinity ("1e999"), which int() cannot take
             raise RowError("casualties", casualties, "not a whole number")
         out["casualties"] = int(count)
-        ctx.keep("effects.casualties", "casualties")
+    ctx.keep("effects.casualties", "casualties")  # an empty cell too: the trace shows it
     types = [t for t in split_list(ctx.cell("incident_type")) if t]
     for t in types:
         if t not in vocab.INCIDENT_TYPES and missing_kind(t) is None:
@@ -144,6 +145,40 @@ def _effects(ctx: RowContext) -> dict[str, Any]:
         ctx.keep("effects.ransomware", "incident_type")
         ctx.keep("effects.doxing", "incident_type")
     return out
+
+
+def _disruption(ctx: RowContext, out: dict[str, Any]) -> None:
+    """``effects.disruption`` from ``disruption``, else from ``functional_impact``; and
+    ``effects.loss_of_function`` "none" where ``functional_impact`` says no interference.
+
+    Where both are coded and disagree (a short disruption that lasted days, "no system
+    interference" beside a long disruption) the source contradicts itself: the fact is
+    unknown and a note names both cells, rather than one column silently winning."""
+    coded = ctx.lookup("disruption", vocab.DISRUPTION, ctx.cell("disruption"))
+    impact = ctx.lookup("functional_impact", vocab.FUNCTIONAL_IMPACT, ctx.cell("functional_impact"))
+    columns = ("disruption", "functional_impact")
+    cells = (ctx.cell("disruption"), ctx.cell("functional_impact"))
+    if coded is not None and impact is not None and coded != impact:
+        ctx.notes.append(
+            f"disruption {cells[0]!r} contradicts functional_impact {cells[1]!r}: "
+            "effects.disruption read as unknown"
+        )
+        out["disruption"] = None
+        ctx.keep_cells("effects.disruption", columns, cells)
+        ctx.keep_cells("effects.loss_of_function", columns, cells)
+        return
+    if impact == "none":
+        # No system interference: no function was lost (a duration says some function was
+        # lost but not whether it came back by itself, needed repair or was gone for good,
+        # so a duration gives no loss_of_function grade).
+        out["loss_of_function"] = "none"
+    ctx.keep("effects.loss_of_function", "functional_impact")
+    if coded is None and impact is not None:
+        out["disruption"] = impact
+        ctx.keep_cells("effects.disruption", columns, cells)
+    else:
+        out["disruption"] = coded
+        ctx.keep("effects.disruption", "disruption")
 
 
 def _context(ctx: RowContext) -> dict[str, Any]:

@@ -64,6 +64,13 @@ class RowContext:
         raw = self.cells[column] if value is None else value
         self.provenance[path] = SourceValue(source=SOURCE, field=column, value=raw)
 
+    def keep_cells(self, path: str, columns: tuple[str, ...], values: tuple[str, ...]) -> None:
+        """Record a fact read from several columns: their names ``"; "``-joined, their
+        cells (or the parts of them that gave this fact) ``" | "``-joined in the same order."""
+        self.provenance[path] = SourceValue(
+            source=SOURCE, field="; ".join(columns), value=" | ".join(values)
+        )
+
     def parse(self, column: str, parser: Callable[[str], T]) -> T:
         """Apply a cell parser; a ``CellError`` rejects the row, naming column and value."""
         raw = self.cells[column]

@@ -1,4 +1,4 @@
-"""EuRepoC vocabularies mapped onto the closed enumerations of fact schema v1.
+"""EuRepoC vocabularies mapped onto the closed enumerations of fact schema v2.
 
 Each table maps the exact EuRepoC wording to a schema value. A value of ``None`` in a table
 means "a known EuRepoC term with no counterpart in the schema": it is recorded in provenance and
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Final
 
-# initiator_category -> initiator.category (subcode "Criminal(s)" refines non-state groups)
+# initiator_category -> initiator.category (``NON_STATE_SUBCODE`` refines non-state groups)
 INITIATOR_CATEGORY: Final[dict[str, str | None]] = {
     "State": "state",
     "Non-state actor, state-affiliation suggested": "state_affiliated",
@@ -22,7 +22,14 @@ INITIATOR_CATEGORY: Final[dict[str, str | None]] = {
     "Unknown - not attributed": None,
     "None": None,
 }
-CRIMINAL_SUBCODE: Final = "Criminal(s)"
+# initiator_category_subcode -> the finer fact schema v2 category of a non-state group.
+NON_STATE_SUBCODE: Final[dict[str, str]] = {
+    "Criminal(s)": "criminal",
+    "Hacktivist(s)": "hacktivist",
+    "Terrorist(s)": "terrorist",
+    "Private technology companies / hacking for hire groups without state affiliation / "
+    "research entities": "private_company",
+}
 INITIATOR_SUBCODES: Final = frozenset(
     {
         "Hacktivist(s)",
@@ -42,19 +49,41 @@ INITIATOR_SUBCODES: Final = frozenset(
 # The law of state responsibility: state organs act for the state (direct); a group a state
 # directs, controls, supports or sanctions engages it indirectly; a group with no state link
 # engages no state (a state may still fail in due diligence, which is another rule).
+# "State-affiliation suggested" is the coders' record of a suspicion, not an established link:
+# it gives no level at all (unknown), never direct or indirect (issue 8). No EuRepoC category
+# establishes an indirect link, so no claim from this source is "indirect".
 ATTRIBUTION_LEVEL: Final[dict[str, str | None]] = {
     "State": "direct",
-    "Non-state actor, state-affiliation suggested": "indirect",
+    "Non-state actor, state-affiliation suggested": None,
     "Non-state-group": "none_or_negligent",
     "Individual hacker(s)": "none_or_negligent",
     "Unknown - not attributed": None,
     "None": None,
 }
-LEVEL_RANK: Final[dict[str | None, int]] = {
-    None: 0,
-    "none_or_negligent": 1,
-    "indirect": 2,
-    "direct": 3,
+# The same categories -> the ARSIWA link a claim asserts (fact schema v2 ``link``): a state
+# actor is a state organ (art. 4); a group or individual with no state link has none.
+ATTRIBUTION_LINK: Final[dict[str, str | None]] = {
+    "State": "organ",
+    "Non-state actor, state-affiliation suggested": None,
+    "Non-state-group": "none",
+    "Individual hacker(s)": "none",
+    "Unknown - not attributed": None,
+    "None": None,
+}
+
+# attribution_basis -> who made the claim (fact schema v2 ``claims[*].by_actor_type``).
+# Third parties and "the receiver" may be states, organisations or companies: not named.
+CLAIMANT: Final[dict[str, str | None]] = {
+    "Attacker confirms": "self",
+    "IT-security community attributes attacker": "it_company",
+    "Media-based attribution": "media",
+    "Attribution by receiver government / state entity": "government",
+    "Attribution by EU institution/agency": "intl_org",
+    "Attribution by international organization": "intl_org",
+    "Contested attribution": None,
+    "Attribution by third-party": None,
+    "Receiver attributes attacker": None,
+    "None": None,
 }
 
 # attribution_basis -> attribution.basis
@@ -159,6 +188,16 @@ DISRUPTION: Final[dict[str, str | None]] = {
     "none": "none",
     "Short-term disruption (< 24h; incident scores 1 point in intensity)": "short",
     "Long-term disruption (> 24h; incident scores 2 points in intensity)": "long",
+}
+# functional_impact: how long the receivers' systems could not work as intended, on the scale
+# of ``disruption`` (< 24h short, longer long). "No system interference/disruption" is a known
+# "none", not an unknown (issue 8: 39 coded incidents were read as unknown disruption).
+FUNCTIONAL_IMPACT: Final[dict[str, str | None]] = {
+    "No system interference/disruption": "none",
+    "Day (< 24h)": "short",
+    "Days (< 7 days)": "long",
+    "Weeks (< 4 weeks)": "long",
+    "Months": "long",
 }
 HIJACKING: Final[dict[str, str | None]] = {
     "none": "none",
