@@ -30,12 +30,20 @@ def test_an_incident_counts_once_when_the_position_changes_an_outcome() -> None:
             "id": "t:espionage",
             "attribution": {"state": "CHN", "level": "direct"},
             "targets": [{"country": "USA", "category": "corporate"}],
-            "effects": {"disruption": "none", "physical": "none", "hijacking": "none"},
+            "effects": {
+                "intrusion": True,
+                "data_theft": "sensitive",
+                "disruption": "none",
+                "physical": "none",
+                "hijacking": "none",
+                "control_deprived": False,
+            },
+            "intent": {"purpose": "espionage", "compel": False},
         }
     )
     counts = disagreements(books.packages, books.positions, [], [outage, espionage])
     # The UK reading removes the sovereignty breach of the outage only; France adds one for
-    # the espionage only (penetration suffices); each changes countermeasures with it.
+    # the espionage only (an intrusion suffices); each changes countermeasures with it.
     assert counts[("position:GBR", "il.sovereignty")] == 1
     assert counts[("position:GBR", "il.countermeasures")] == 1
     assert counts[("position:FRA", "il.sovereignty")] == 1
