@@ -10,9 +10,10 @@ Why it is built this way (issue 2 item 10, DESIGN.md section 9):
   feeds every contender; each contender gets the incidents in its own native form, built
   before timing.
 * **Same conditions.** Cedar (``peers/engine.cedar``) and Rego (``peers/engine.rego``)
-  re-implement three shipped rules with our three-valued semantics. An equivalence check runs
-  first and aborts on any disagreement, and the answers of the timed peer runs are checked
-  again afterwards on every incident, so a ratio never compares different conditions.
+  re-implement shipped rules (``benchmarks.peers.RULES``) with our three-valued semantics.
+  An equivalence check runs first and aborts on any disagreement, and the answers of the
+  timed peer runs are checked again afterwards on every incident, so a ratio never compares
+  different conditions.
 * **A decision is one rule x one subject x one incident**: one verdict of our engine, one
   Cedar request, one Rego ``eval_rule``. Throughput is decisions per second.
 * **Timing**: ``time.perf_counter`` around whole passes over the incidents, best and median

@@ -7,7 +7,9 @@ their times. Outcome codes only (no ``missing``): the like-for-like DuckDB run i
 
 Written for this benchmark, not for use: every rule here is a second statement of a criterion
 in ``rulebooks/``, which is exactly what the project avoids elsewhere; its only job is to say
-how fast a careful hand-written columnar query can be on this machine.
+how fast a careful hand-written columnar query can be on this machine. ``gge2015.f`` asks
+whether the act breaches il-core (sovereignty, non-intervention, force) and the il-core rules
+apply through ``breached("il.state_responsibility")``, so those criteria are restated here too.
 """
 
 from __future__ import annotations
@@ -74,17 +76,36 @@ def three_rules(
         {"country": list(in_force), "critical": list(in_force.values())},
         schema={"country": pl.String, "critical": pl.List(pl.String)},
     )
+    effects, intent = pl.col("effects").struct, pl.col("intent").struct
     rows = frame.select(
         pl.col("id"),
         pl.col("attribution").struct.field("state").alias("subject"),
         pl.col("attribution").struct.field("level").alias("level"),
-        pl.col("effects").struct.field("physical").alias("physical"),
-        pl.col("effects").struct.field("casualties").alias("casualties"),
-        pl.col("effects").struct.field("disruption").alias("disruption"),
+        effects.field("physical").alias("physical"),
+        effects.field("casualties").alias("casualties"),
+        effects.field("disruption").alias("disruption"),
+        effects.field("hijacking").alias("hijacking"),
+        effects.field("loss_of_function").alias("loss_of_function"),
+        effects.field("data_altered").alias("data_altered"),
+        effects.field("service_to_public_impaired").alias("service_impaired"),
+        effects.field("control_deprived").alias("control_deprived"),
+        intent.field("matter").alias("matter"),
+        intent.field("compel").alias("compel"),
+        intent.field("damage_ci").alias("damage_ci"),
         pl.col("targets"),
     ).with_row_index("row")
+    # il.sovereignty, per target: abroad, and physical effects, a lasting disruption, or a
+    # short one or misuse against state institutions
+    sovereign_harm = (
+        _kleene_in(pl.col("physical"), ["local", "widespread"])
+        | (pl.col("disruption") == "long")
+        | (
+            (pl.col("category") == "state_institutions")
+            & ((pl.col("disruption") == "short") | (pl.col("hijacking") == "misuse"))
+        )
+    )
     elements = (
-        rows.select("row", "subject", "targets")
+        rows.select("row", "subject", "targets", "physical", "disruption", "hijacking")
         .filter(pl.col("targets").list.len() > 0)
         .explode("targets")
         .unnest("targets")
@@ -103,15 +124,47 @@ def three_rules(
             )
             .max()
             .alias("critical_target"),
+            _any_code((pl.col("country") != pl.col("subject")) & sovereign_harm)
+            .max()
+            .alias("sovereignty"),
         )
     )
     joined = rows.join(elements, on="row", how="left")
     acting = _kleene_in(pl.col("level"), ACTING)
-    force = _quantified(pl.col("abroad")) & (
-        _kleene_in(pl.col("physical"), ["local", "widespread"]) | (pl.col("casualties") > 0)
+    abroad = _quantified(pl.col("abroad"))
+    force = abroad & (
+        (pl.col("casualties") > 0)
+        | (
+            _kleene_in(pl.col("physical"), ["local", "widespread"])
+            & _kleene_in(pl.col("loss_of_function"), ["repair", "permanent"])
+        )
     )
-    damage = _quantified(pl.col("critical_target")) & (
-        _kleene_in(pl.col("disruption"), ["short", "long"]) | (pl.col("physical") != "none")
+    intervention = (
+        abroad
+        & _kleene_in(
+            pl.col("matter"),
+            [
+                "elections",
+                "political_system",
+                "foreign_policy",
+                "economic_system",
+                "legislation",
+                "security_policy",
+                "public_health",
+            ],
+        )
+        & ((pl.col("compel") == True) | (pl.col("control_deprived") == True))  # noqa: E712
+    )
+    contrary_to_law = acting & (_quantified(pl.col("sovereignty")) | intervention | force)
+    damage = (
+        _quantified(pl.col("critical_target"))
+        & (pl.col("damage_ci") == True)  # noqa: E712
+        & (
+            _kleene_in(pl.col("loss_of_function"), ["repair", "permanent"])
+            | (pl.col("data_altered") == True)  # noqa: E712
+            | (pl.col("service_impaired") == True)  # noqa: E712
+        )
+        & contrary_to_law
     )
     subject = pl.col("subject")
     out = joined.select(

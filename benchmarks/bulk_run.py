@@ -49,14 +49,28 @@ def child_pids() -> list[int]:
 
 
 def _books(rules: tuple[str, ...] | None) -> tuple[list[Any], list[Any], list[Any]]:
+    """The shipped rulebooks, or only ``rules`` and the rules they name through ``breached``
+    (the engine cannot evaluate a rule without those; their verdicts come out too)."""
+    from cybernorms.rules import ir
     from cybernorms.rules.catalog import load_rulebooks
 
     books = load_rulebooks()
     if rules is None:
         return books.packages, books.profiles, books.positions
+    table = {r.key: r for p in books.packages for r in p.rules}
+    wanted = {k for k in table if k[1] in rules}
+    grew = True
+    while grew:
+        reached = {
+            ref
+            for k in wanted
+            for ref in ir.references(table[k].applies) | ir.references(table[k].violated)
+        }
+        grew = not reached <= wanted
+        wanted |= reached
     packages = []
     for package in books.packages:
-        kept = tuple(r for r in package.rules if r.id in rules)
+        kept = tuple(r for r in package.rules if r.key in wanted)
         if kept:
             packages.append(dataclasses.replace(package, rules=kept))
     return packages, books.profiles, []

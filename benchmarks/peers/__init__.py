@@ -1,4 +1,4 @@
-"""Peer engines for the engine benchmark: the same three shipped rules in Cedar and in Rego.
+"""Peer engines for the engine benchmark: the same shipped rules in Cedar and in Rego.
 
 ``RULES`` names the shipped rules the peers re-implement (``engine.cedar``, ``engine.rego``).
 Outcomes are compared as the engine's labels (``violation`` ...); ``OUTCOMES`` maps them to
@@ -14,10 +14,11 @@ from cybernorms.model.verdict import Outcome
 HERE = Path(__file__).parent
 
 # (package id, rule id) of the rules the peers re-implement.
+# gge2015.f left the set when it came to ask breached() of three il-core rules (issue 8): a
+# hand-written peer would have to restate sovereignty and non-intervention too.
 RULES: tuple[tuple[str, str], ...] = (
     ("il-core", "il.state_responsibility"),
     ("il-core", "il.use_of_force"),
-    ("un-gge-2015", "gge2015.f"),
 )
 RULE_IDS: tuple[str, ...] = tuple(r for _, r in RULES)
 OUTCOMES: dict[str, int] = {o.label: int(o) for o in Outcome}

@@ -14,6 +14,7 @@ RULE = "il.use_of_force"
 NOT_APPLICABLE, NO_VIOLATION, UNDETERMINED, VIOLATION = 0, 1, 2, 3
 _ATTRIBUTABLE = frozenset(("direct", "indirect"))
 _PHYSICAL = frozenset(("local", "widespread"))
+_DAMAGE = frozenset(("repair", "permanent"))
 
 
 def use_of_force(incident: Incident) -> int:
@@ -39,14 +40,22 @@ def use_of_force(incident: Incident) -> int:
                 break
     if abroad is False:
         return NO_VIOLATION
-    # effects.physical in {"local", "widespread"} or effects.casualties > 0
+    # effects.casualties > 0 or (effects.physical in {"local", "widespread"}
+    #                            and effects.loss_of_function in {"repair", "permanent"})
     effects = incident.effects
-    physical, casualties = effects.physical, effects.casualties
-    if (physical is not None and physical in _PHYSICAL) or (
-        casualties is not None and casualties > 0
+    physical, casualties, lost = effects.physical, effects.casualties, effects.loss_of_function
+    damage: bool | None
+    if (physical is not None and physical not in _PHYSICAL) or (
+        lost is not None and lost not in _DAMAGE
     ):
+        damage = False
+    elif physical is None or lost is None:
+        damage = None
+    else:
+        damage = True
+    if (casualties is not None and casualties > 0) or damage is True:
         harm: bool | None = True
-    elif physical is None or casualties is None:
+    elif casualties is None or damage is None:
         harm = None
     else:
         harm = False

@@ -29,7 +29,7 @@ POLICY_FILE = HERE / "engine.cedar"
 
 
 def context_of(incident: Incident) -> dict[str, Any]:
-    """The facts the three rules read, as Cedar context attributes (absent = unknown)."""
+    """The facts the benchmark rules read, as Cedar context attributes (absent = unknown)."""
     ctx: dict[str, Any] = {}
     a, e = incident.attribution, incident.effects
     if a.state is not None:
@@ -42,6 +42,8 @@ def context_of(incident: Incident) -> dict[str, Any]:
         ctx["disruption"] = e.disruption
     if e.casualties is not None:
         ctx["casualties"] = e.casualties
+    if e.loss_of_function is not None:
+        ctx["loss_of_function"] = e.loss_of_function
     targets = incident.targets
     if targets is not None:
         countries = [t.country for t in targets]

@@ -1,4 +1,4 @@
-# Rego rules equivalent to three shipped rules, for the engine benchmark
+# Rego rules equivalent to two shipped rules, for the engine benchmark
 # (benchmarks/bench_engine.py). Input: the incident in fact schema v1 as JSON, with unknown
 # facts left out (exactly what `Incident.model_dump(mode="json", exclude_none=True)` gives: an
 # unknown list is absent, a known empty list is []). Data: data.defaults.critical_sectors (the
@@ -15,8 +15,8 @@ import rego.v1
 
 subject := input.attribution.state
 
-# attribution.level in {"direct", "indirect"} (the applies_when of use of force and 13(f),
-# the violated_when of state responsibility). Written as two rules because regorus evaluates
+# attribution.level in {"direct", "indirect"} (the violated_when of state responsibility, and
+# so the applies_when of use of force: breached("il.state_responsibility")). Written as two rules because regorus evaluates
 # `x in S` to false, not undefined, when x is undefined.
 attributable := true if input.attribution.level in {"direct", "indirect"}
 
@@ -49,15 +49,30 @@ target_abroad := false if {
 	}
 }
 
-# effects.physical in {"local", "widespread"} or effects.casualties > 0
-physical_harm := true if input.effects.physical in {"local", "widespread"}
+# effects.physical in {"local", "widespread"} and effects.loss_of_function in {"repair", "permanent"}
+damage := true if {
+	input.effects.physical in {"local", "widespread"}
+	input.effects.loss_of_function in {"repair", "permanent"}
+}
 
+damage := false if {
+	is_string(input.effects.physical)
+	not input.effects.physical in {"local", "widespread"}
+}
+
+damage := false if {
+	is_string(input.effects.loss_of_function)
+	not input.effects.loss_of_function in {"repair", "permanent"}
+}
+
+# effects.casualties > 0 or damage
 physical_harm := true if input.effects.casualties > 0
 
+physical_harm := true if damage == true
+
 physical_harm := false if {
-	not input.effects.physical in {"local", "widespread"}
 	input.effects.casualties <= 0
-	is_string(input.effects.physical)
+	damage == false
 }
 
 use_of_force := true if {
@@ -76,59 +91,5 @@ outcome_use_of_force := "not_applicable" if {
 } else := "violation" if {
 	attributable == true
 	use_of_force == true
-	is_string(subject)
-} else := "undetermined"
-
-# ---- gge2015.f --------------------------------------------------------------------------
-
-# profile(STATE).critical_sectors: the state's published profile, else the package defaults
-critical_sectors(state) := data.profiles[state].critical_sectors
-
-critical_sectors(state) := data.defaults.critical_sectors if {
-	is_string(state)
-	not data.profiles[state]
-}
-
-# any(t.sector in profile(t.country).critical_sectors for t in targets)
-ci_target := true if {
-	some t in input.targets
-	t.sector in critical_sectors(t.country)
-}
-
-ci_target := false if {
-	is_array(input.targets)
-	every t in input.targets {
-		is_string(t.sector)
-		not t.sector in critical_sectors(t.country)
-		is_array(critical_sectors(t.country))
-	}
-}
-
-# effects.disruption in {"short", "long"} or effects.physical != "none"
-impaired := true if input.effects.disruption in {"short", "long"}
-
-impaired := true if input.effects.physical != "none"
-
-impaired := false if {
-	input.effects.disruption == "none"
-	input.effects.physical == "none"
-}
-
-ci_damage := true if {
-	ci_target == true
-	impaired == true
-}
-
-ci_damage := false if ci_target == false
-
-ci_damage := false if impaired == false
-
-outcome_gge2015_f := "not_applicable" if {
-	attributable == false
-} else := "no_violation" if {
-	ci_damage == false
-} else := "violation" if {
-	attributable == true
-	ci_damage == true
 	is_string(subject)
 } else := "undetermined"

@@ -23,7 +23,6 @@ PACKAGE = "data.cybernorms.bench"
 QUERIES: dict[str, str] = {
     "il.state_responsibility": f"{PACKAGE}.outcome_state_responsibility",
     "il.use_of_force": f"{PACKAGE}.outcome_use_of_force",
-    "gge2015.f": f"{PACKAGE}.outcome_gge2015_f",
 }
 
 

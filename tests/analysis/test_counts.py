@@ -30,14 +30,22 @@ def test_an_incident_counts_once_when_the_position_changes_an_outcome() -> None:
             "id": "t:espionage",
             "attribution": {"state": "CHN", "level": "direct"},
             "targets": [{"country": "USA", "category": "corporate"}],
-            "effects": {"disruption": "none", "physical": "none", "hijacking": "none"},
+            "effects": {
+                "intrusion": True,
+                "data_theft": "sensitive",
+                "disruption": "none",
+                "physical": "none",
+                "hijacking": "none",
+                "control_deprived": False,
+            },
+            "intent": {"purpose": "espionage", "compel": False},
         }
     )
     counts = disagreements(books.packages, books.positions, [], [outage, espionage])
     # The UK reads no standalone sovereignty rule (no_rule): both incidents are
     # not_applicable under it, where the restatement finds a breach (the outage) and no breach
     # (the espionage) - two departures; countermeasures change on the outage only. France adds
-    # a breach for the espionage only (penetration suffices), and countermeasures with it.
+    # a breach for the espionage only (an intrusion suffices), and countermeasures with it.
     assert counts[("position:GBR", "il.sovereignty")] == 2
     assert counts[("position:GBR", "il.countermeasures")] == 1
     assert counts[("position:FRA", "il.sovereignty")] == 1

@@ -26,18 +26,25 @@ def test_departures_are_a_matrix_of_readings_by_rules() -> None:
     # the UK reads no standalone sovereignty rule: a departure (not_applicable, never
     # no_violation), not a dead rule
     assert departures["position:GBR"]["il.sovereignty"] == "not_applicable; package: violation"
-    assert "il.use_of_force" not in departures["position:FRA"]  # no departure, no cell
+    # France reads attribution narrowly: rules that ask breached("il.state_responsibility")
+    # depart too; due diligence (judging the territorial state) does not
+    assert "il.use_of_force" in departures["position:FRA"]
+    assert "il.due_diligence" not in departures["position:FRA"]  # no departure, no cell
 
 
 def test_the_markdown_report_ends_with_the_table() -> None:
     result = runner.invoke(app, ["analyze", "--format", "markdown"])
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    header = "| reading | il.countermeasures | il.due_diligence | il.sovereignty |"
+    header = (
+        "| reading | gge2015.f | il.countermeasures | il.due_diligence | il.non_intervention"
+        " | il.sovereignty | il.state_responsibility | il.use_of_force |"
+    )
     at = lines.index(header)
     assert at > lines.index("| severity | kind | scope | rules | finding | witness |")
     rows = {
         line.split(" | ")[0]: line for line in lines[at + 2 :] if line.startswith("| position:")
     }
+    # France's reading of sovereignty makes gge2015.f ("contrary to international law") fire
     assert rows["| position:FRA"].startswith("| position:FRA | violation; package: ")
     assert "| position:GBR" in rows

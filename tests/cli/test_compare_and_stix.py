@@ -66,19 +66,25 @@ def test_a_difference_names_the_facts_that_decide_it() -> None:
 
 
 def test_a_rule_a_position_does_not_read_keeps_the_package_outcome_marked_inherited() -> None:
-    force = row(matrix("--position", "FRA"), "il.use_of_force")
-    readings = force["readings"]
+    # France's overrides (attribution, sovereignty) do not reach due diligence, which judges
+    # the territorial state; the rules that ask breached("il.state_responsibility") are its own
+    diligence = row(matrix("--position", "FRA"), "il.due_diligence")
+    readings = diligence["readings"]
     assert isinstance(readings, dict)
     assert readings["position:FRA"]["own"] is False
     assert readings["position:FRA"]["outcome"] == readings["package"]["outcome"]
-    assert force["deciding"] == {}
+    assert diligence["deciding"] == {}
+    assert row(matrix("--position", "FRA"), "il.use_of_force")["readings"]["position:FRA"]["own"]
 
 
 def test_differences_only() -> None:
     found = matrix("--differences")
     rows = found["rows"]
     assert isinstance(rows, list)
-    assert {r["rule"] for r in rows} == {"il.sovereignty", "il.due_diligence"}
+    # NotPetya: sovereignty is breached in the restatement (lasting disruption); whether it was
+    # also an intervention is unknown (no coercion recorded), so countermeasures, resting on
+    # sovereignty in the restatement and France's reading, are undetermined in the UK's
+    assert {r["rule"] for r in rows} == {"il.sovereignty", "il.due_diligence", "il.countermeasures"}
 
 
 def test_compare_formats(tmp_path: Path) -> None:

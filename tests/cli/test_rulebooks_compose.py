@@ -111,7 +111,7 @@ def test_check_recognises_each_document_by_its_content(tmp_path: Path) -> None:
         str(NOTPETYA),
     )
     assert code == 0, err
-    assert "position FRA reading il-core, 1 override(s)" in out
+    assert "position FRA reading il-core, 2 override(s)" in out
     assert "package il-core@1.0.0, 6 rules" in out
     assert "profile file, 1 version(s) of EST" in out
     assert "1 incidents valid" in out

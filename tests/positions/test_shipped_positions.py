@@ -21,8 +21,9 @@ REPO = Path(__file__).resolve().parents[2]
 POSITIONS = REPO / "rulebooks" / "positions"
 
 # Positions written before overrides could cite their own source and date; a later change
-# revises them (issue 8, item 5). Every other position must cite per override.
-UNCITED_LEGACY = frozenset({"GBR", "FRA"})
+# revises them (issue 8, item 5; FRA now cites per override). Every other position must cite
+# per override.
+UNCITED_LEGACY = frozenset({"GBR"})
 
 
 @pytest.fixture(scope="module")

@@ -55,7 +55,7 @@ def test_filters_select_incidents_by_victim_date_and_verdict(client: TestClient)
     by_dates = client.get("/web/?start=2015-01-01&end=2017-12-31").text
     assert "2</strong> of 4 incidents" in by_dates
     assert "cn:2007-estonia-ddos" not in by_dates
-    violated = client.get("/web/?rule=gge2015.f&outcome=violation&basis=consensus").text
+    violated = client.get("/web/?rule=il.sovereignty&outcome=violation&basis=restatement").text
     assert "cn:2017-notpetya" in violated and "cn:2007-estonia-ddos" not in violated
 
 

@@ -85,7 +85,10 @@ def parse_word(question: Question | str, text: str) -> Outcome:
     found = _OUTCOMES[q].get(text)
     if found is None:
         allowed = ", ".join(WORDS[q].values())
-        raise ValueError(f"{text!r} is not an answer to a {q.value} question (one of {allowed})")
+        article = "an" if q.value[0] in "aeiou" else "a"
+        raise ValueError(
+            f"{text!r} is not an answer to {article} {q.value} question (one of {allowed})"
+        )
     return found
 
 
