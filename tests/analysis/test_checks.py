@@ -158,6 +158,8 @@ def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
         # Iran: an intrusion shown by data taken or systems hijacked breaches sovereignty.
         ("il-core@1.0.0 + position:IRN", ("il.sovereignty",)),
         ("il-core@1.0.0 + position:IRN", ("il.countermeasures",)),
+        # norm (f) asks whether the act breaches il-core: a wider sovereignty reaches it
+        ("il-core@1.0.0 + position:IRN", ("gge2015.f",)),
     }
     gbr_sovereignty = next(
         f
@@ -182,7 +184,7 @@ def test_witnesses_are_minimal_enough_to_read(shipped: Rulebooks) -> None:
     f = next(f for f in report.findings if f.rules == ("il.sovereignty",))
     assert f.witness is not None
     data = f.witness.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
-    assert set(data) <= {"id", "attribution", "targets", "effects"}
+    assert set(data) <= {"schema", "id", "attribution", "targets", "effects"}
     evaluators = {"": Evaluator(shipped.packages, shipped.profiles, shipped.positions)}
     raw = f.witness.model_dump(mode="json")
     assert claims_hold(evaluators, f.witness, f.expect, None)

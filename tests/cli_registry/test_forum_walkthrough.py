@@ -1,4 +1,4 @@
-"""The forum walk-through (docs/readme-forumstore.md, for the README), run as written."""
+"""The README's forum walk-through ("Forums and treaties, signed and logged"), run as written."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-DOC = REPO / "docs" / "readme-forumstore.md"  # the lead moves the section into README.md
+DOC = REPO / "README.md"  # the block between <!-- forum:begin --> and <!-- forum:end -->
 
 
 def _walkthrough() -> str:

@@ -49,7 +49,7 @@ def _paths(raw: dict[str, Any]) -> list[tuple[Any, ...]]:
     lists: list[tuple[Any, ...]] = []
     scalars: list[tuple[Any, ...]] = []
     for key, value in raw.items():
-        if key == "id":
+        if key in ("id", "schema"):  # names, not facts
             continue
         if isinstance(value, dict):
             scalars += [(key, k) for k, v in value.items() if v is not None]
