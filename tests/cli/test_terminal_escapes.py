@@ -92,3 +92,26 @@ def test_refusals_show_the_data_escaped(hostile_file: Path) -> None:
     assert result.exit_code == 1
     assert "refused (UnknownName): no incident 'a\\x1b[2Jb'" in result.stderr
     assert "\x1b" not in result.stderr
+
+
+def test_a_criterion_spanning_lines_reads_as_one_line_in_the_tree() -> None:
+    """Line breaks in a criterion's YAML are layout: the tree shows the expression on one line
+    rather than as escaped ``\\x0a`` (norm (f)'s criterion spans several lines)."""
+    repo = Path(__file__).resolve().parents[2]
+    result = CliRunner().invoke(
+        app,
+        [
+            "explain",
+            str(repo / "examples" / "incidents" / "2017-notpetya.yaml"),
+            "--incident",
+            "cn:2017-notpetya",
+            "--rule",
+            "gge2015.f",
+            "--subject",
+            "RUS",
+        ],
+        env={"COLUMNS": "400"},
+    )
+    assert result.exit_code == 0, result.output
+    assert "\\x0a" not in result.stdout
+    assert 'intent.damage_ci == True and (effects.loss_of_function in {"repair"' in result.stdout

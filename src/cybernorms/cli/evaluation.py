@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from cybernorms.rules.catalog import Rulebooks
     from cybernorms.service.loading import IncidentSet
 
+_LAYOUT_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
 #: How a table marks a verdict of a selection of a package (rules left out; README contract).
 SELECTION_MARK = "(selection)"
 # Outcome word -> rich style (every question's words: attribution and permission answers are
@@ -184,7 +186,10 @@ def render_trace(node: TraceNode, tree: Tree | None = None) -> Tree:
         ]
     else:
         value = f"[cyan]{cell(_short(node.value))}[/]"
-    label = f"{cell(node.bind) + ': ' if node.bind else ''}[bold]{cell(node.expr)}[/] = {value}"
+    # A criterion spans lines in its YAML; its line breaks are layout, not content, so the tree
+    # shows it on one line (any other control character is still shown escaped).
+    expr = _LAYOUT_BREAK.sub(" ", node.expr)
+    label = f"{cell(node.bind) + ': ' if node.bind else ''}[bold]{cell(expr)}[/] = {value}"
     extras = []
     if node.fact and node.fact != node.expr:
         extras.append(f"fact {node.fact}")
