@@ -90,6 +90,13 @@ class _Acting:
         )
 
 
+def _by_state(key: list[Path], db: str | None, state: str, build: Any) -> None:
+    """Publish and print an act a member makes in its own name (no recording options)."""
+    with refusals():
+        a = _Acting(key, db, None, None, None, None, None)
+        _print_act(a.publish(a.author(state=state), build))
+
+
 def _print_act(done: ActPublication) -> None:
     from cybernorms.forum.authors import describe
 
@@ -351,14 +358,7 @@ def register(app: typer.Typer) -> None:
         db: str | None = _db_option(),
     ) -> None:
         """A member's vote in a voting call (once; never corrected)."""
-        with refusals():
-            a = _Acting(key, db, None, None, None, None, None)
-            _print_act(
-                a.publish(
-                    a.author(state=state),
-                    _in_call("vote", forum, call, None, state=state, vote=vote),
-                )
-            )
+        _by_state(key, db, state, _in_call("vote", forum, call, None, state=state, vote=vote))
 
     @forum_app.command("concern")
     def forum_concern(
@@ -370,14 +370,8 @@ def register(app: typer.Typer) -> None:
         db: str | None = _db_option(),
     ) -> None:
         """Raise a named, blocking concern in a consensus call."""
-        with refusals():
-            a = _Acting(key, db, None, None, None, None, None)
-            _print_act(
-                a.publish(
-                    a.author(state=state),
-                    _in_call("concern", forum, call, None, state=state, concern=concern),
-                )
-            )
+        act = _in_call("concern", forum, call, None, state=state, concern=concern)
+        _by_state(key, db, state, act)
 
     @forum_app.command("resolve")
     def forum_resolve(
