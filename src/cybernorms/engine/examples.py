@@ -37,6 +37,18 @@ def run_examples(books: Rulebooks) -> list[ExampleResult]:
             if file.owner.startswith("position:") and file.owner[9:] not in states:
                 states = tuple(sorted((*states, file.owner[9:])))
             key = (states, example.assume_defaults)
+            absent = [s for s in states if s.upper() not in {p.state for p in books.positions}]
+            if absent:  # an example of a reading that is not loaded cannot be checked: say so
+                known = ", ".join(p.state for p in books.positions) or "none"
+                problem = (
+                    f"the example reads position {', '.join(absent)}, which is not loaded "
+                    f"(loaded: {known}; check it with the rulebook that holds it)"
+                )
+                for exp in example.expect:
+                    results.append(
+                        ExampleResult(where, file.owner, example.name, exp, None, problem)
+                    )
+                continue
             if key not in evaluators:
                 positions = [books.position(s) for s in states]
                 evaluators[key] = Evaluator(
