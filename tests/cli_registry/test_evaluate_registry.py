@@ -77,5 +77,9 @@ def test_the_registry_record_gives_consensus_when_its_log_holds_the_adoption(sce
     history = load_history(record.history_path())
     on_log = record.registry_record(scene.db, lambda db: history)
     chosen = evaluating.setup(loading.rulebooks(), packages=["un-gge-2015"], record=on_log)
-    assert {s.basis for s in chosen.standings.values()} == {"consensus"}
+    # un-gge-2015 reaches il-core (norm (f) asks breached("il-core:...")): a restatement
+    assert {label: s.basis for label, s in chosen.standings.items()} == {
+        "un-gge-2015@1.0.0": "consensus",
+        "il-core@1.0.0": "restatement",
+    }
     assert chosen.standings["un-gge-2015@1.0.0"].log == f"registry log {scene.db}"
