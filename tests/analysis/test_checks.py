@@ -117,7 +117,8 @@ def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
     rule dead under its lens, deliberately), and CAN, ISR and NZL read
     due diligence as a voluntary norm, not binding law (dead under their lenses, likewise);
     IRN reads sovereignty more widely (a position_diff, no dead rule); EST only adds a rule
-    (collective countermeasures), which the package cannot differ on;
+    (collective countermeasures), which the package cannot differ on; DNK reads force to
+    include its own non-physical example (a position_diff);
     the posture norms of the
     2015 GGE report judge practice, not incidents; positions differ from the restatement."""
     report = analyze(shipped.packages, shipped.positions, shipped.profiles)
@@ -134,6 +135,7 @@ def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
         ("position_diff", "info", ("il.sovereignty",)),
         ("position_diff", "info", ("il.countermeasures",)),
         ("position_diff", "info", ("il.due_diligence",)),
+        ("position_diff", "info", ("il.use_of_force",)),
     }
     assert {(f.scope, f.rules) for f in report.findings if f.kind == "position_diff"} == {
         ("il-core@1.0.0 + position:FRA", ("il.sovereignty",)),
@@ -147,6 +149,8 @@ def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
         # Iran: an intrusion shown by data taken or systems hijacked breaches sovereignty.
         ("il-core@1.0.0 + position:IRN", ("il.sovereignty",)),
         ("il-core@1.0.0 + position:IRN", ("il.countermeasures",)),
+        # Denmark: a financial system made to malfunction, with significant damage, is force.
+        ("il-core@1.0.0 + position:DNK", ("il.use_of_force",)),
     }
     gbr_sovereignty = next(
         f
