@@ -118,7 +118,8 @@ def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
     due diligence as a voluntary norm, not binding law (dead under their lenses, likewise);
     IRN reads sovereignty more widely (a position_diff, no dead rule); EST only adds a rule
     (collective countermeasures), which the package cannot differ on; DNK reads force to
-    include its own non-physical example (a position_diff);
+    include its own non-physical example (a position_diff); AUS reads coercion in
+    non-intervention as depriving control (a position_diff, and on countermeasures);
     the posture norms of the
     2015 GGE report judge practice, not incidents; positions differ from the restatement."""
     report = analyze(shipped.packages, shipped.positions, shipped.profiles)
@@ -136,6 +137,7 @@ def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
         ("position_diff", "info", ("il.countermeasures",)),
         ("position_diff", "info", ("il.due_diligence",)),
         ("position_diff", "info", ("il.use_of_force",)),
+        ("position_diff", "info", ("il.non_intervention",)),
     }
     assert {(f.scope, f.rules) for f in report.findings if f.kind == "position_diff"} == {
         ("il-core@1.0.0 + position:FRA", ("il.sovereignty",)),
@@ -151,6 +153,9 @@ def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
         ("il-core@1.0.0 + position:IRN", ("il.countermeasures",)),
         # Denmark: a financial system made to malfunction, with significant damage, is force.
         ("il-core@1.0.0 + position:DNK", ("il.use_of_force",)),
+        # Australia: coercion is depriving the state of control (or designed to compel).
+        ("il-core@1.0.0 + position:AUS", ("il.non_intervention",)),
+        ("il-core@1.0.0 + position:AUS", ("il.countermeasures",)),
     }
     gbr_sovereignty = next(
         f
