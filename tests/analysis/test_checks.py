@@ -119,7 +119,8 @@ def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
     IRN reads sovereignty more widely (a position_diff, no dead rule); EST only adds a rule
     (collective countermeasures), which the package cannot differ on; DNK reads force to
     include its own non-physical example (a position_diff); AUS reads coercion in
-    non-intervention as depriving control (a position_diff, and on countermeasures);
+    non-intervention as depriving control (a position_diff, and on countermeasures); USA
+    holds the sovereignty question open (a position_diff, and on countermeasures);
     the posture norms of the
     2015 GGE report judge practice, not incidents; positions differ from the restatement."""
     report = analyze(shipped.packages, shipped.positions, shipped.profiles)
@@ -156,6 +157,9 @@ def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
         # Australia: coercion is depriving the state of control (or designed to compel).
         ("il-core@1.0.0 + position:AUS", ("il.non_intervention",)),
         ("il-core@1.0.0 + position:AUS", ("il.countermeasures",)),
+        # United States (DoD GC 2020): the sovereignty question held open.
+        ("il-core@1.0.0 + position:USA", ("il.sovereignty",)),
+        ("il-core@1.0.0 + position:USA", ("il.countermeasures",)),
     }
     gbr_sovereignty = next(
         f
