@@ -120,7 +120,8 @@ def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
     (collective countermeasures), which the package cannot differ on; DNK reads force to
     include its own non-physical example (a position_diff); AUS reads coercion in
     non-intervention as depriving control (a position_diff, and on countermeasures); USA
-    holds the sovereignty question open (a position_diff, and on countermeasures);
+    holds the sovereignty question open (a position_diff, and on countermeasures); ITA reads
+    force to include the interruption of essential services (a position_diff);
     the posture norms of the
     2015 GGE report judge practice, not incidents; positions differ from the restatement."""
     report = analyze(shipped.packages, shipped.positions, shipped.profiles)
@@ -160,6 +161,8 @@ def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
         # United States (DoD GC 2020): the sovereignty question held open.
         ("il-core@1.0.0 + position:USA", ("il.sovereignty",)),
         ("il-core@1.0.0 + position:USA", ("il.countermeasures",)),
+        # Italy: a lasting nationwide interruption of essential services may be force.
+        ("il-core@1.0.0 + position:ITA", ("il.use_of_force",)),
     }
     gbr_sovereignty = next(
         f
