@@ -121,7 +121,8 @@ def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
     include its own non-physical example (a position_diff); AUS reads coercion in
     non-intervention as depriving control (a position_diff, and on countermeasures); USA
     holds the sovereignty question open (a position_diff, and on countermeasures); ITA reads
-    force to include the interruption of essential services (a position_diff);
+    force to include the interruption of essential services (a position_diff); NLD reads it
+    to include serious nationwide economic impact (a position_diff, and on countermeasures);
     the posture norms of the
     2015 GGE report judge practice, not incidents; positions differ from the restatement."""
     report = analyze(shipped.packages, shipped.positions, shipped.profiles)
@@ -163,6 +164,9 @@ def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
         ("il-core@1.0.0 + position:USA", ("il.countermeasures",)),
         # Italy: a lasting nationwide interruption of essential services may be force.
         ("il-core@1.0.0 + position:ITA", ("il.use_of_force",)),
+        # Netherlands: serious nationwide economic impact not excluded from force.
+        ("il-core@1.0.0 + position:NLD", ("il.use_of_force",)),
+        ("il-core@1.0.0 + position:NLD", ("il.countermeasures",)),
     }
     gbr_sovereignty = next(
         f
