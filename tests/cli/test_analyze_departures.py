@@ -33,7 +33,10 @@ def test_the_markdown_report_ends_with_the_table() -> None:
     result = runner.invoke(app, ["analyze", "--format", "markdown"])
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    header = "| reading | il.countermeasures | il.due_diligence | il.sovereignty |"
+    header = (
+        "| reading | il.countermeasures | il.due_diligence | il.non_intervention"
+        " | il.sovereignty | il.use_of_force |"
+    )
     at = lines.index(header)
     assert at > lines.index("| severity | kind | scope | rules | finding | witness |")
     rows = {
