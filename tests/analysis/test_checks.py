@@ -117,7 +117,12 @@ def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
     rule dead under its lens, deliberately), and CAN, ISR and NZL read
     due diligence as a voluntary norm, not binding law (dead under their lenses, likewise);
     IRN reads sovereignty more widely (a position_diff, no dead rule); EST only adds a rule
-    (collective countermeasures), which the package cannot differ on;
+    (collective countermeasures), which the package cannot differ on; DNK reads force to
+    include its own non-physical example (a position_diff); AUS reads coercion in
+    non-intervention as depriving control (a position_diff, and on countermeasures); USA
+    holds the sovereignty question open (a position_diff, and on countermeasures); ITA reads
+    force to include the interruption of essential services (a position_diff); NLD reads it
+    to include serious nationwide economic impact (a position_diff, and on countermeasures);
     the posture norms of the
     2015 GGE report judge practice, not incidents; positions differ from the restatement."""
     report = analyze(shipped.packages, shipped.positions, shipped.profiles)
@@ -160,6 +165,19 @@ def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
         ("il-core@1.0.0 + position:IRN", ("il.countermeasures",)),
         # norm (f) asks whether the act breaches il-core: a wider sovereignty reaches it
         ("il-core@1.0.0 + position:IRN", ("gge2015.f",)),
+        # Denmark: a financial system made to malfunction, with significant damage, is force.
+        ("il-core@1.0.0 + position:DNK", ("il.use_of_force",)),
+        # United States (DoD GC 2020): the sovereignty question held open, and what reads it.
+        ("il-core@1.0.0 + position:USA", ("il.sovereignty",)),
+        ("il-core@1.0.0 + position:USA", ("il.countermeasures",)),
+        ("il-core@1.0.0 + position:USA", ("gge2015.f",)),
+        # Italy: a lasting nationwide interruption of essential services may be force.
+        ("il-core@1.0.0 + position:ITA", ("il.use_of_force",)),
+        # Netherlands: serious nationwide economic impact not excluded from force.
+        ("il-core@1.0.0 + position:NLD", ("il.use_of_force",)),
+        ("il-core@1.0.0 + position:NLD", ("il.countermeasures",)),
+        ("il-core@1.0.0 + position:NLD", ("gge2015.f",)),
+        # Australia reads coercion as the package does since issue 8 (agrees:): no departure.
     }
     gbr_sovereignty = next(
         f

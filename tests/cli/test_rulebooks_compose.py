@@ -18,9 +18,9 @@ NOTPETYA = REPO / "examples" / "incidents" / "2017-notpetya.yaml"
 runner = CliRunner()
 
 # A reading of il-core by a state the shipped set does not hold, with a rule of its own.
-NLD = """\
-position: NLD
-title: Test reading - not the Netherlands' published view
+POL = """\
+position: POL
+title: Test reading - not Poland's published view
 sources: ["test fixture"]
 package: il-core
 overrides:
@@ -28,7 +28,7 @@ overrides:
     violated_when: "True"
     note: every attributable operation breaches sovereignty (test reading)
 rules:
-  - id: nld.test_added
+  - id: pol.test_added
     title: A rule only this reading holds
     kind: law
     subject: attribution.state
@@ -45,7 +45,7 @@ def run(*args: str) -> tuple[int, str, str]:
 
 def position_dir(tmp_path: Path) -> Path:
     (tmp_path / "mine" / "positions").mkdir(parents=True)
-    (tmp_path / "mine" / "positions" / "NLD.yaml").write_text(NLD, encoding="utf-8")
+    (tmp_path / "mine" / "positions" / "POL.yaml").write_text(POL, encoding="utf-8")
     return tmp_path / "mine"
 
 
@@ -56,10 +56,10 @@ def bases(out: str) -> set[str]:
 def test_rulebooks_adds_a_directory_to_the_shipped_set(tmp_path: Path) -> None:
     mine = position_dir(tmp_path)
     code, out, err = run(
-        "evaluate", str(NOTPETYA), "--rulebooks", str(mine), "--position", "NLD", "-f", "json"
+        "evaluate", str(NOTPETYA), "--rulebooks", str(mine), "--position", "POL", "-f", "json"
     )
     assert code == 0, err
-    assert bases(out) == {"consensus", "restatement", "position:NLD"}
+    assert bases(out) == {"consensus", "restatement", "position:POL"}
 
 
 def test_no_shipped_leaves_only_the_given_directories(tmp_path: Path) -> None:
@@ -72,11 +72,11 @@ def test_no_shipped_leaves_only_the_given_directories(tmp_path: Path) -> None:
 
 
 def test_a_position_is_taken_by_path_and_named_by_its_state(tmp_path: Path) -> None:
-    path = position_dir(tmp_path) / "positions" / "NLD.yaml"
+    path = position_dir(tmp_path) / "positions" / "POL.yaml"
     code, out, err = run("evaluate", str(NOTPETYA), "--position", str(path), "-f", "json")
     assert code == 0, err
     verdicts = json.loads(out)
-    assert any(v["basis"] == "position:NLD" and v["rule"] == "nld.test_added" for v in verdicts)
+    assert any(v["basis"] == "position:POL" and v["rule"] == "pol.test_added" for v in verdicts)
     # by name still works
     code, out, _ = run("evaluate", str(NOTPETYA), "--position", "fra", "-f", "json")
     assert code == 0 and "position:FRA" in bases(out)
@@ -115,9 +115,9 @@ def test_check_recognises_each_document_by_its_content(tmp_path: Path) -> None:
     assert "package il-core@1.0.0, 6 rules" in out
     assert "profile file, 1 version(s) of EST" in out
     assert "1 incidents valid" in out
-    mine = position_dir(tmp_path) / "positions" / "NLD.yaml"
+    mine = position_dir(tmp_path) / "positions" / "POL.yaml"
     code, out, _ = run("check", str(mine))
-    assert code == 0 and "position NLD reading il-core, 1 override(s), 1 added rule(s)" in out
+    assert code == 0 and "position POL reading il-core, 1 override(s), 1 added rule(s)" in out
 
 
 def test_check_says_what_a_misplaced_examples_file_is() -> None:
@@ -150,10 +150,10 @@ def test_rules_packages_positions_list_and_show(tmp_path: Path) -> None:
     mine = position_dir(tmp_path)
     code, out, _ = run("positions", "list", "--rulebooks", str(mine), "-f", "json")
     listed = [p["state"] for p in json.loads(out)]
-    assert {"FRA", "GBR", "NLD"} <= set(listed)  # the shipped ones, then the added one
-    code, out, _ = run("positions", "show", "NLD", "--rulebooks", str(mine), "-f", "json")
+    assert {"FRA", "GBR", "POL"} <= set(listed)  # the shipped ones, then the added one
+    code, out, _ = run("positions", "show", "POL", "--rulebooks", str(mine), "-f", "json")
     detail = json.loads(out)
-    assert detail["added"] == ["nld.test_added"]
+    assert detail["added"] == ["pol.test_added"]
     assert detail["readings"][0]["violated_when"] == "True"
     code, _, err = run("rules", "show", "no.such")
     assert code == 1 and "no rule 'no.such'" in err
@@ -179,16 +179,16 @@ def test_explain_under_a_position_prints_its_reading_not_the_package_text() -> N
 
 
 def test_explain_a_rule_the_position_adds(tmp_path: Path) -> None:
-    path = position_dir(tmp_path) / "positions" / "NLD.yaml"
+    path = position_dir(tmp_path) / "positions" / "POL.yaml"
     code, out, err = run(
         "explain",
         str(NOTPETYA),
         "-i",
         "cn:2017-notpetya",
         "-r",
-        "nld.test_added",
+        "pol.test_added",
         "--position",
         str(path),
     )
     assert code == 0, err
-    assert "position:NLD" in out and "adds this rule" in out
+    assert "position:POL" in out and "adds this rule" in out

@@ -522,6 +522,12 @@ def load_position(path: Path | str, packages: Sequence[Package]) -> Position:
         citations[o.rule] = OverrideCitation(o.source, o.date)
     agrees, held_open = _stances(doc, pos, base, overrides, problems)
     overrides.update({rid: rule for rid, rule in held_open.items()})
+    # A held-open rule stands among the overrides, so it carries its item's citation and note.
+    for stance in pos.holds_open:
+        if stance.rule in held_open:
+            citations[stance.rule] = OverrideCitation(stance.source, stance.date)
+            if stance.note:
+                notes[stance.rule] = stance.note
     added: list[Rule] = []
     for i, r in enumerate(pos.rules):
         if r.id in {x.id for x in base.rules}:
