@@ -9,6 +9,7 @@ Evaluating part of an adopted package is labelled a selection, never the package
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -52,9 +53,15 @@ def _gge_adoption_index() -> int:
 
 
 def _book(tmp_path: Path, document: dict[str, Any], name: str = "book") -> Path:
+    """A rulebook holding ``document`` and the shipped il-core its rules may reach
+    (norm (f) asks ``breached("il-core:...")``)."""
     folder = tmp_path / name / document["package"]
     folder.mkdir(parents=True)
     (folder / "package.yaml").write_text(yaml.safe_dump(document, sort_keys=False), "utf-8")
+    il_core = tmp_path / name / "il-core"
+    if not il_core.exists():
+        il_core.mkdir()
+        shutil.copy(GGE.parents[1] / "il-core" / "package.yaml", il_core / "package.yaml")
     return tmp_path / name
 
 
@@ -103,7 +110,7 @@ def test_a_hand_made_package_evaluates_as_its_non_consensus_basis(
 ) -> None:
     own = _gge_document() | {"package": "my-norms", "basis": declared, "title": "My own norms"}
     books = loading.compose([_book(tmp_path, own)], shipped=False).books
-    verdicts = _verdicts(evaluating.setup(books))
+    verdicts = _verdicts(evaluating.setup(books, packages=["my-norms"]))
     assert verdicts and {v.basis for v in verdicts} == {shown}
     assert all(v.record is None and not v.selection for v in verdicts)
 
@@ -115,7 +122,7 @@ def test_an_edited_one_rule_copy_of_gge_2015_is_not_reported_as_its_consensus(
     rule = next(r for r in document["rules"] if r["id"] == "gge2015.f")
     edited = rule | {"text": rule["text"] + " (edited)"}
     books = loading.compose([_book(tmp_path, document | {"rules": [edited]})], shipped=False).books
-    verdicts = _verdicts(evaluating.setup(books))
+    verdicts = _verdicts(evaluating.setup(books, packages=["un-gge-2015"]))
     assert verdicts and {(v.package, v.basis) for v in verdicts} == {
         ("un-gge-2015@1.0.0", "proposal")
     }
@@ -128,7 +135,7 @@ def test_a_copy_that_only_drops_rules_is_a_selection_of_the_adopted_version(
     document = _gge_document()
     kept = [r for r in document["rules"] if r["id"] == "gge2015.f"]
     books = loading.compose([_book(tmp_path, document | {"rules": kept})], shipped=False).books
-    verdicts = _verdicts(evaluating.setup(books))
+    verdicts = _verdicts(evaluating.setup(books, packages=["un-gge-2015"]))
     assert verdicts and all(v.basis == "consensus" and v.selection for v in verdicts)
     assert {v.to_json()["selection"] for v in verdicts} == {True}
     assert verdicts[0].to_json()["record"]["log_index"] == _gge_adoption_index()
@@ -138,7 +145,7 @@ def test_rules_left_out_by_selection_label_the_verdicts_a_selection() -> None:
     books = loading.rulebooks()
     gge = loading.package(books, "un-gge-2015")
     partial = evaluating.setup(books, packages=["un-gge-2015"], rules=["gge2015.f"])
-    assert partial.partial == {"un-gge-2015@1.0.0"}
+    assert "un-gge-2015@1.0.0" in partial.partial  # (il-core, reached by norm (f), too)
     assert all(v.selection for v in _verdicts(partial))
     whole = evaluating.setup(books, packages=["un-gge-2015"], rules=[r.id for r in gge.rules])
     assert not any(v.selection for v in _verdicts(whole))

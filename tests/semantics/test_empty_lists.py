@@ -89,7 +89,17 @@ def test_unknown_subject_list_stays_one_undetermined_verdict(shipped: Rulebooks)
 
 
 def test_a_known_list_judges_each_state(shipped: Rulebooks) -> None:
-    case = incident(territory_used=["EST"])
+    # Estonia knew (the victim told it), took no measure, had the capacity, and the harm was
+    # serious: every element due diligence reads (NORMS L5) is known
+    case = incident(
+        territory_used=["EST"],
+        effects={**GRID["effects"], "serious_adverse": True},
+        knowledge=[
+            {"state": "EST", "kind": "actual", "date": "2016-12-17", "source": "victim_notice"}
+        ],
+        measures=[],
+        capacity=[{"state": "EST", "limited": False}],
+    )
     expected = {("EST", "violation")}
     assert due_diligence(traced(shipped, case, AS_OF)) == expected
     assert due_diligence(traced(shipped, case, AS_OF, "reference")) == expected

@@ -74,7 +74,7 @@ SILENT = {
     "start_date": "2026-01-01",
     "territory_used": [FIRST, LATE_STATE, "FRA"],
     "requests": [
-        {"from_state": "EST", "to_state": s, "kind": "criminal_cooperation", "answered": False}
+        {"from_state": "EST", "to_state": s, "kind": "criminal_cooperation", "answer": "none"}
         for s in (FIRST, LATE_STATE, "FRA")
     ],
 }
