@@ -599,23 +599,20 @@ def register(app: typer.Typer) -> None:
         db: str | None = _db_option(),
     ) -> None:
         """A state's reservation, checked against the package's reservation policy."""
-        with refusals():
-            from cybernorms.service.forums import adopted_revision
+        from cybernorms.service.forums import adopted_revision
 
-            a = _Acting(key, db, None, None, None, None, None)
+        def build(s: ForumState) -> dict[str, Any]:
+            return {
+                "kind": "reservation",
+                "package": package,
+                "revision": adopted_revision(s, package),
+                "state": state,
+                "norms": sorted(set(norm)),
+                "text": text,
+                "made_on": on,
+            }
 
-            def build(s: ForumState) -> dict[str, Any]:
-                return {
-                    "kind": "reservation",
-                    "package": package,
-                    "revision": adopted_revision(s, package),
-                    "state": state,
-                    "norms": sorted(set(norm)),
-                    "text": text,
-                    "made_on": on,
-                }
-
-            _print_act(a.publish(a.author(state=state), build))
+        _by_state(key, db, state, build)
 
     @treaty_app.command("object")
     def treaty_object(
@@ -627,22 +624,19 @@ def register(app: typer.Typer) -> None:
         db: str | None = _db_option(),
     ) -> None:
         """A state objects to another state's reservation."""
-        with refusals():
-            from cybernorms.service.forums import adopted_revision
+        from cybernorms.service.forums import adopted_revision
 
-            a = _Acting(key, db, None, None, None, None, None)
+        def build(s: ForumState) -> dict[str, Any]:
+            return {
+                "kind": "reservation_objection",
+                "package": package,
+                "revision": adopted_revision(s, package),
+                "state": state,
+                "reservation": reservation,
+                "made_on": on,
+            }
 
-            def build(s: ForumState) -> dict[str, Any]:
-                return {
-                    "kind": "reservation_objection",
-                    "package": package,
-                    "revision": adopted_revision(s, package),
-                    "state": state,
-                    "reservation": reservation,
-                    "made_on": on,
-                }
-
-            _print_act(a.publish(a.author(state=state), build))
+        _by_state(key, db, state, build)
 
     @treaty_app.command("denounce")
     def treaty_denounce(
