@@ -118,11 +118,11 @@ def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
     due diligence as a voluntary norm, not binding law (dead under their lenses, likewise);
     IRN reads sovereignty more widely (a position_diff, no dead rule); EST only adds a rule
     (collective countermeasures), which the package cannot differ on; DNK reads force to
-    include its own non-physical example (a position_diff); AUS reads coercion in
+    hold its own non-physical example open (open_when: a position_diff); AUS reads coercion in
     non-intervention as depriving control (a position_diff, and on countermeasures); USA
-    holds the sovereignty question open (a position_diff, and on countermeasures); ITA reads
-    force to include the interruption of essential services (a position_diff); NLD reads it
-    to include serious nationwide economic impact (a position_diff, and on countermeasures);
+    holds the sovereignty question open (a position_diff, and on countermeasures); ITA holds
+    the interruption of essential services open as force (a position_diff); NLD holds serious
+    nationwide economic impact open (a position_diff);
     the posture norms of the
     2015 GGE report judge practice, not incidents; positions differ from the restatement."""
     report = analyze(shipped.packages, shipped.positions, shipped.profiles)
@@ -165,18 +165,20 @@ def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
         ("il-core@1.0.0 + position:IRN", ("il.countermeasures",)),
         # norm (f) asks whether the act breaches il-core: a wider sovereignty reaches it
         ("il-core@1.0.0 + position:IRN", ("gge2015.f",)),
-        # Denmark: a financial system made to malfunction, with significant damage, is force.
+        # Denmark: a financial system made to malfunction, with significant damage, is held
+        # open as force (open_when): undetermined where the package finds no violation.
         ("il-core@1.0.0 + position:DNK", ("il.use_of_force",)),
         # United States (DoD GC 2020): the sovereignty question held open, and what reads it.
         ("il-core@1.0.0 + position:USA", ("il.sovereignty",)),
         ("il-core@1.0.0 + position:USA", ("il.countermeasures",)),
         ("il-core@1.0.0 + position:USA", ("gge2015.f",)),
-        # Italy: a lasting nationwide interruption of essential services may be force.
+        # Italy: a lasting nationwide interruption of essential services may be force (held
+        # open, open_when).
         ("il-core@1.0.0 + position:ITA", ("il.use_of_force",)),
-        # Netherlands: serious nationwide economic impact not excluded from force.
+        # Netherlands: serious nationwide economic impact not excluded from force (held open,
+        # open_when). It claims no violation the package does not, so the rules reading use of
+        # force (countermeasures, norm f) no longer depart by a violation.
         ("il-core@1.0.0 + position:NLD", ("il.use_of_force",)),
-        ("il-core@1.0.0 + position:NLD", ("il.countermeasures",)),
-        ("il-core@1.0.0 + position:NLD", ("gge2015.f",)),
         # Australia reads coercion as the package does since issue 8 (agrees:): no departure.
     }
     gbr_sovereignty = next(
@@ -354,3 +356,32 @@ def test_a_positions_stances_are_departures_not_faults() -> None:
         f for f in report.findings if f.scope.endswith("LVA") and f.rules == ("lang.known",)
     )
     assert "reads no such rule (no such rule in this reading (test))" in known.message
+
+
+def test_a_case_held_open_in_part_is_a_departure_witnessed_by_the_open_case(
+    shipped: Rulebooks,
+) -> None:
+    """DNK, ITA and NLD hold a non-physical case of force open (``open_when``): analyze lists
+    it as a departure where the package finds no violation, and its witness is the open case
+    itself (undetermined with the reason, nothing missing), not an incident undetermined for
+    want of a fact."""
+    chosen = [p for p in shipped.positions if p.state in {"DNK", "ITA", "NLD"}]
+    report = analyze(shipped.packages, chosen, shipped.profiles)
+    held = [
+        f
+        for f in report.findings
+        if f.kind == "position_diff" and "holds the question open in part" in f.message
+    ]
+    assert sorted(f.scope for f in held) == [
+        "il-core@1.0.0 + position:DNK",
+        "il-core@1.0.0 + position:ITA",
+        "il-core@1.0.0 + position:NLD",
+    ]
+    for f in held:
+        assert f.message.endswith("where the package finds no violation on il.use_of_force")
+        check_witness(shipped, f)
+        assert f.witness is not None
+        incident = Incident.model_validate(f.witness.model_dump(mode="json"))
+        verdicts = Evaluator(shipped.packages, shipped.profiles, chosen).verdicts(incident)
+        mine = next(v for v in verdicts if (v.basis, v.rule) == (f.expect[0].basis, f.rules[0]))
+        assert (mine.reason, mine.missing) == ("held open by this state", ())

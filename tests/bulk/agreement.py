@@ -1,4 +1,5 @@
-"""The differential check: every back end gives every verdict, outcome and ``missing`` alike.
+"""The differential check: every back end gives every verdict, outcome, ``missing`` and
+``reason`` alike.
 
 The reference is the engine: its tracing interpreter (``Evaluator(reference=True)``), its
 generated tracing code (``Evaluator().verdicts``) and its generated fast path
@@ -22,7 +23,7 @@ from cybernorms.rules.catalog import Rulebooks
 from cybernorms.rules.package import Position
 
 Key = tuple[str, str, str | None, str]  # incident, rule, subject, basis
-Row = tuple[str, tuple[str, ...]]  # outcome, missing
+Row = tuple[str, tuple[str, ...], str | None]  # outcome, missing, reason
 
 
 def engine_verdicts(
@@ -48,10 +49,11 @@ def engine_verdicts(
         by_reference = reference.verdicts(incident, as_of)
         # The printed word (the rule's question's answer) is what every back end must agree on.
         interpreted = {
-            (v.incident, v.rule, v.subject, v.basis): (v.word, v.missing) for v in by_reference
+            (v.incident, v.rule, v.subject, v.basis): (v.word, v.missing, v.reason)
+            for v in by_reference
         }
         traced = {
-            (v.incident, v.rule, v.subject, v.basis): (v.word, v.missing)
+            (v.incident, v.rule, v.subject, v.basis): (v.word, v.missing, v.reason)
             for v in generated.verdicts(incident, as_of)
         }
         fast = {
@@ -71,7 +73,7 @@ def bulk_verdicts(table: pa.Table) -> dict[Key, Row]:
     for r in table.to_pylist():
         key = (r["incident"], r["rule"], r["subject"], r["basis"])
         assert key not in rows, f"two verdicts for {key}"
-        rows[key] = (r["outcome"], tuple(r["missing"]))
+        rows[key] = (r["outcome"], tuple(r["missing"]), r["reason"])
     return rows
 
 

@@ -60,9 +60,9 @@ def test_a_difference_names_the_facts_that_decide_it() -> None:
     assert isinstance(deciding, dict)
     assert list(deciding) == ["position:GBR"]
     facts = deciding["position:GBR"]
-    # the UK reads no such rule (no_rule): the facts deciding the difference are those of the
+    # the UK reads no such rule (no_rule): its reason comes first, then the facts of the
     # package's criterion that the reading removes (its applies_when reads the attribution)
-    assert facts == ["attribution.level = direct"]
+    assert facts == ["reason: no standalone rule in this reading", "attribution.level = direct"]
 
 
 def test_a_rule_a_position_does_not_read_keeps_the_package_outcome_marked_inherited() -> None:

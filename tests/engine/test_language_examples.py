@@ -19,10 +19,11 @@ def test_every_language_example_holds(lang_books: Rulebooks) -> None:
 
 
 def test_every_stance_example_holds(lang_books: Rulebooks) -> None:
-    """Position LVA's agrees / holds_open / no_rule, by example (tests/data/stances)."""
+    """Position LVA's agrees / holds_open / no_rule / open_when, by example
+    (tests/data/stances)."""
     books = load_rulebooks([lang_books.root, lang_books.root.parent / "stances"])
     results = [r for r in run_examples(books) if r.owner == "position:LVA"]
-    assert len(results) == 8
+    assert len(results) == 16
     assert [f"{r.where} {r.example}: {r.problem}" for r in results if not r.ok] == []
 
 

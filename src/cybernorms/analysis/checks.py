@@ -19,6 +19,7 @@ What the analyses mean (docs/rule-language.md, "Analysis"):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable, Sequence
@@ -563,23 +564,50 @@ class Analysis:
             theirs = self.verdicts(self.package_lens(self.packages[rule.package]), base)
             cons_basis = self.packages[rule.package].basis
             stated = (
-                f"reads no such rule ({rule.reason})"
+                f"holds the question open in part ({rule.reason})"
+                if rule.held_open_in_part
+                else f"reads no such rule ({rule.reason})"
                 if rule.reason is not None and not rule.held_open
                 else f"holds the question open ({rule.reason})"
                 if rule.held_open
                 else "finds no violation"
             )
-            for pos_viol, label in (
-                (True, "finds a violation the package does not"),
-                (False, f"{stated} where the package finds a violation"),
-            ):
+            # (position, package) outcome pairs that make a departure. A rule held open in
+            # part departs also where the package decides no_violation and the state keeps
+            # the case open: that is the whole point of its ``open_when``.
+            pairs: list[tuple[Callable[[Verdict], Any], Callable[[Verdict], Any], str]] = [
+                (
+                    lambda v: v.outcome.viol,
+                    lambda v: z3.Not(v.outcome.viol),
+                    "finds a violation the package does not",
+                ),
+                (
+                    lambda v: z3.Not(v.outcome.viol),
+                    lambda v: v.outcome.viol,
+                    f"{stated} where the package finds a violation",
+                ),
+            ]
+            if rule.open_when is not None:
+                # The witness shows the case held open itself (open_when true on known facts),
+                # not an incident undetermined for want of a fact.
+                open_case = dataclasses.replace(
+                    rule, id=f"{rule.id}#open_when", violated=rule.open_when, open_when=None
+                )
+                encoder = lens.encoder
+                pairs.append(
+                    (
+                        lambda v: z3.And(
+                            v.outcome.of("undetermined"),
+                            encoder.outcome(open_case, v.subject).viol,
+                        ),
+                        lambda v: v.outcome.of("no_violation"),
+                        f"{stated} where the package finds no violation",
+                    )
+                )
+            for mine_is, theirs_is, label in pairs:
                 goal = disj(
                     *[
-                        z3.And(
-                            x.guard,
-                            x.outcome.viol if pos_viol else z3.Not(x.outcome.viol),
-                            y.outcome.viol if not pos_viol else z3.Not(y.outcome.viol),
-                        )
+                        z3.And(x.guard, mine_is(x), theirs_is(y))
                         for x, y in zip(mine, theirs, strict=True)
                     ]
                 )
@@ -597,8 +625,9 @@ class Analysis:
                             Claim(lens.basis(rule.key), rule.id, subject, self._outcome(model, x)),
                             Claim(cons_basis, rule.id, subject, self._outcome(model, y)),
                         ]
-                        if (claims[0].outcome == "violation") != (claims[1].outcome == "violation"):
+                        if claims[0].outcome != claims[1].outcome:
                             break
+                held = label.endswith("no violation") and rule.open_when is not None
                 out.append(
                     self.claimed(
                         lens,
@@ -608,9 +637,28 @@ class Analysis:
                         f"{lens.position.basis} {label} on {rule.id}",
                         model,
                         claims,
+                        extra=self._held_open_case(claims[0], rule) if held else None,
                     )
                 )
         return out
+
+    def _held_open_case(self, claim: Claim, rule: Rule) -> Callable[[Incident], bool]:
+        """A witness of a case held open shows the open question itself: the position's
+        verdict carries the reason with nothing missing (minimising the witness must not turn
+        it into an incident undetermined for want of a fact)."""
+        engine = self.evaluators(None)[""]
+
+        def check(incident: Incident) -> bool:
+            return any(
+                v.basis == claim.basis
+                and v.rule == claim.rule
+                and v.subject == claim.subject
+                and v.reason == rule.reason
+                and not v.missing
+                for v in engine.verdicts(incident, self.options.as_of)
+            )
+
+        return check
 
     def _outcome(self, model: Any, v: Verdict) -> str:
         for name in ("not_applicable", "no_violation", "undetermined", "violation"):

@@ -319,7 +319,7 @@ class Evaluator:
                             trace,
                             json_trace,
                             rule.question,
-                            rule.reason_for(outcome),
+                            rule.reason_for(outcome, missing),
                         )
                     )
         return out

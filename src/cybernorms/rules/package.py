@@ -13,7 +13,7 @@ import datetime as dt
 import difflib
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
@@ -115,6 +115,11 @@ class OverrideDoc(_Doc):
     # The rule does not exist in this reading: its verdicts are not_applicable with this
     # reason (never no_violation, which would say the state finds the act lawful).
     no_rule: Annotated[str, Field(min_length=1)] | None = None
+    # Where the state says a case "may be" or "cannot be ruled out" a breach, it holds that
+    # case open rather than deciding it: where ``open_when`` holds and the violation criterion
+    # does not, the verdict is undetermined "held open by this state" (never a violation the
+    # state did not claim, never the package's no_violation it did not accept).
+    open_when: Expr | None = None
 
 
 class StanceDoc(_Doc):
@@ -177,6 +182,11 @@ class Rule:
     # criteria: ``no_rule`` (not_applicable) or ``holds_open`` (undetermined).
     reason: str | None = None
     held_open: bool = False
+    # Held open only where a position's ``open_when`` holds (already folded into ``violated``
+    # by ``held_open_where``; kept to show where, e.g. for the analyser's witnesses). The reason
+    # then belongs to the undetermined verdicts the open question decided, those with nothing
+    # missing (an unknown with no fact missing comes only from an open question).
+    open_when: ir.Node | None = None
     # A position's own word on this rule where it agrees with it or holds it open, with the
     # state's source ("agreed by GBR: ..."): the top of the rule's trace shows it.
     stance: str | None = None
@@ -186,17 +196,31 @@ class Rule:
         return (self.package, self.id)
 
     @property
+    def held_open_in_part(self) -> bool:
+        return self.open_when is not None
+
+    @property
     def root_text(self) -> str:
         """How the top of this rule's trace reads (with the position's own word where it
         agrees with the rule or holds it open)."""
         root = f"{self.id}: applies_when and violated_when"
         return root if self.stance is None else f"{root} ({self.stance})"
 
-    def reason_for(self, outcome: Outcome) -> str | None:
+    def reason_for(self, outcome: Outcome, missing: Collection[str] | None) -> str | None:
         """The reason a verdict of this rule carries: a ``no_rule`` reason on its
-        not_applicable verdicts, a ``holds_open`` reason on its undetermined ones."""
+        not_applicable verdicts, a ``holds_open`` reason on its undetermined ones; for a rule
+        held open in part (``open_when``), on its undetermined verdicts with nothing missing.
+        ``missing`` None: not computed (outcome codes only), so a reason held in part is not
+        known and none is given rather than a guess."""
         if self.reason is None:
             return None
+        if self.held_open_in_part:
+            decided_by_open_question = missing is not None and not missing
+            return (
+                self.reason
+                if outcome is Outcome.UNDETERMINED and decided_by_open_question
+                else None
+            )
         wanted = Outcome.UNDETERMINED if self.held_open else Outcome.NOT_APPLICABLE
         return self.reason if outcome is wanted else None
 
@@ -466,20 +490,22 @@ def load_position(path: Path | str, packages: Sequence[Package]) -> Position:
                 Problem(doc.where((*where, "rule")), f"rule {o.rule!r} overridden twice")
             )
             continue
-        if o.no_rule is not None and (o.applies_when is not None or o.violated_when is not None):
+        criteria = (o.applies_when, o.violated_when, o.open_when)
+        if o.no_rule is not None and any(c is not None for c in criteria):
             problems.append(
                 Problem(
                     doc.where((*where, "no_rule")),
                     "no_rule: the rule does not exist in this reading, so it has no criteria "
-                    "(remove applies_when/violated_when)",
+                    "(remove applies_when/violated_when/open_when)",
                 )
             )
             continue
-        if o.applies_when is None and o.violated_when is None and o.no_rule is None:
+        if all(c is None for c in criteria) and o.no_rule is None:
             problems.append(
                 Problem(
                     doc.where(where),
-                    "an override replaces applies_when and/or violated_when, or says no_rule",
+                    "an override replaces applies_when and/or violated_when, holds a case "
+                    "open (open_when), or says no_rule",
                 )
             )
             continue
@@ -499,6 +525,13 @@ def load_position(path: Path | str, packages: Sequence[Package]) -> Position:
             violated = (
                 _parse(doc, (*where, "violated_when"), o.violated_when, scope, problems) or violated
             )
+        open_when = (
+            None
+            if o.open_when is None
+            else _parse(doc, (*where, "open_when"), o.open_when, scope, problems)
+        )
+        if open_when is not None:
+            violated = held_open_where(violated, open_when, pos.position)
         overrides[o.rule] = Rule(
             package=base.id,
             id=original.id,
@@ -515,7 +548,8 @@ def load_position(path: Path | str, packages: Sequence[Package]) -> Position:
             defined_at=doc.where(where),
             relations=original.relations,
             question=original.question,
-            reason=o.no_rule,
+            reason=HELD_OPEN if open_when is not None else o.no_rule,
+            open_when=open_when,
         )
         if o.note:
             notes[o.rule] = o.note
@@ -622,6 +656,31 @@ def _stances(
 
 #: The reason of an undetermined verdict of a rule a position holds open.
 HELD_OPEN = "held open by this state"
+
+
+def held_open_where(violated: ir.Node, open_when: ir.Node, state: str) -> ir.Node:
+    """``violated or (open_when and <open question>)``: the criterion of a rule a position
+    holds open in part. Built from nodes every back end already decides (an open question is
+    the unknown constant of ``holds_open``), so Kleene logic gives the meaning, in one place:
+    violation where ``violated`` holds; undetermined with nothing missing where only
+    ``open_when`` does; otherwise what ``violated`` says."""
+    question = ir.Const(BOOL, f"held open by {state}", open_when.line, open_when.col, value=None)
+    held = ir.BoolOp(
+        BOOL,
+        f"open_when: {open_when.text}",
+        open_when.line,
+        open_when.col,
+        op="and",
+        items=(open_when, question),
+    )
+    return ir.BoolOp(
+        BOOL,
+        f"{violated.text} or (held open by {state} where {open_when.text})",
+        violated.line,
+        violated.col,
+        op="or",
+        items=(violated, held),
+    )
 
 
 def _resolver(package: str, local: set[str], required: Mapping[str, Package]) -> RuleResolver:

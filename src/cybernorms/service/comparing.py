@@ -136,7 +136,10 @@ def compare(
                 continue
             if reading.outcome != base.outcome:
                 theirs = reference.trace if reference is not None else None
-                row.deciding[column] = deciding_facts(mine.trace, theirs)
+                facts = deciding_facts(mine.trace, theirs)
+                # A reading decided by the state's own word (no_rule, a question held open)
+                # says so first: the facts alone would not explain it.
+                row.deciding[column] = [f"reason: {mine.reason}", *facts] if mine.reason else facts
     ordered = [r for r in rows.values() if r.differs or not only_differences]
     return Comparison(incident, columns, ordered)
 

@@ -273,7 +273,7 @@ def _runner(chosen: Setup, detail: Detail) -> Runner:
                     basis,
                     outcome,
                     question=reported.question,
-                    reason=reported.reason_for(outcome),
+                    reason=reported.reason_for(outcome, None),  # codes only: nothing known missing
                 )
             )
         return out
