@@ -105,15 +105,17 @@ def test_duckdb_agrees_on_generated_v2_incidents(
     assert_agree(books, _numbered(raws))
 
 
-# The shipped rulebooks with every position make one large query per batch (most of a
-# minute each on a loaded two-core machine): fewer batches, each still up to 20 incidents.
+# The shipped rulebooks with every position make one large query per batch (seconds to
+# compile whatever the number of rows; each row costs little): two large batches.
 SHIPPED_BATCHES = settings(
-    max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=2,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
 
 @SHIPPED_BATCHES
-@given(raws=st.lists(incidents_v2(), min_size=1, max_size=20))
+@given(raws=st.lists(incidents_v2(), min_size=1, max_size=120))
 def test_duckdb_agrees_on_generated_v2_incidents_shipped_rules(
     shipped: Rulebooks, raws: list[dict[str, Any]]
 ) -> None:
