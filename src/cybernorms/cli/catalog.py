@@ -18,7 +18,7 @@ import typer
 
 from cybernorms.cli import options
 from cybernorms.cli.console import cell, out
-from cybernorms.cli.helpscreen import Command
+from cybernorms.cli.helpscreen import Command, Group
 
 Row = dict[str, Any]
 
@@ -87,7 +87,7 @@ def _family(
 ) -> typer.Typer:
     """A ``list``/``show`` pair over ``service.listing``'s functions named ``rows_of`` and
     ``detail_of`` (by name: the service loads when a command runs, not for ``--help``)."""
-    family = typer.Typer(help=help_text, no_args_is_help=True)
+    family = typer.Typer(cls=Group, help=help_text, no_args_is_help=True)
 
     def rows(books: Any) -> list[Row]:
         from cybernorms.service import listing
