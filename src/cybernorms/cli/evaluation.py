@@ -261,7 +261,7 @@ def write_verdicts(
 
         assert output is not None  # noqa: S101 - invariant that narrows a type; outputs.chosen_format refuses parquet without a file
         with file_target(output) as temp:
-            write_parquet(records, temp)
+            write_parquet(records, temp, named=output)
         return
     with text_target(output) as stream:
         if fmt in (OutputFormat.json, OutputFormat.jsonl):
@@ -393,6 +393,8 @@ def register(app: typer.Typer) -> None:
         its values. Repeatable options: --position, --package, --rulebooks, --profiles,
         --state, --victim, --sector, --rule, --basis, --outcome.
         """
+        from cybernorms.cli.boundary import report_refusal
+        from cybernorms.model.documents import DocumentError
         from cybernorms.service import evaluating, loading
         from cybernorms.service.selecting import Filters
 
@@ -410,9 +412,16 @@ def register(app: typer.Typer) -> None:
             since=parse_date(since, "--since"),
             until=parse_date(until, "--until"),
         )
-        loaded = load_inputs(
-            inputs, source_format, keep_going=keep_going, reference_data=reference_data
-        )
+        try:
+            loaded = load_inputs(
+                inputs, source_format, keep_going=keep_going, reference_data=reference_data
+            )
+        except DocumentError as exc:
+            if len(inputs) > 1 or any(p.is_dir() for p in inputs):
+                report_refusal(exc)  # then say how to evaluate the rest
+                err().print("hint: --keep-going evaluates the files that can be read")
+                raise typer.Exit(1) from exc
+            raise
         incidents = filters.incidents(loaded.incidents)
         composed = options.compose(rulebooks, no_shipped, position, package)
         if db is None:
@@ -469,7 +478,13 @@ def register(app: typer.Typer) -> None:
     @app.command(cls=Command)
     def explain(
         inputs: list[Path] = options.inputs(),
-        incident: str = typer.Option(..., "--incident", "-i", metavar="ID", help="Incident id."),
+        incident: str | None = typer.Option(
+            None,
+            "--incident",
+            "-i",
+            metavar="ID",
+            help="Incident id (default: the input's only incident).",
+        ),
         rule: str = typer.Option(..., "--rule", "-r", metavar="RULE", help="Rule id."),
         subject: str | None = typer.Option(
             None, "--subject", "-s", metavar="ISO3", help="Subject state (default: every one)."
@@ -512,7 +527,7 @@ def register(app: typer.Typer) -> None:
             if e.reading is None:
                 out().print(f"[dim]{cell(r.source)}: {cell(r.text, newlines=True)}[/]")
             else:  # the position's reading, not the package's text
-                out().print(cell(e.reading))
+                out().print(cell(_LAYOUT_BREAK.sub(" ", e.reading)))  # criteria on one line
                 if r.note:
                     out().print(f"[dim]{cell(r.note, newlines=True)}[/]")
             out().print(

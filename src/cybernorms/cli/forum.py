@@ -20,7 +20,6 @@ import typer
 from rich.table import Table
 
 from cybernorms.cli.helpscreen import Command, Group
-
 from cybernorms.cli.registry import _db_option, _log_key_file_option, out, refusals, say
 from cybernorms.cli.terminal import printable
 

@@ -50,7 +50,8 @@ def value_kind(typer_label: str) -> str:
     inner = inner.removesuffix(" | None")  # optional: the default says what absence means
     if "|" in inner:
         return typer_label  # a choice's values, e.g. <table|json|csv>
-    word = _KIND_WORDS.get(inner.rsplit(".", 1)[-1], "VALUE")  # an unforeseen Python name is never shown
+    # an unforeseen Python name is never shown: it reads as VALUE
+    word = _KIND_WORDS.get(inner.rsplit(".", 1)[-1], "VALUE")
     return f"{word}..." if repeated else word
 
 
@@ -70,7 +71,8 @@ def _readable(params: list[Any]) -> list[Any]:
         if getattr(param, "_cybernorms_readable", False):
             continue
         is_argument = isinstance(param, TyperArgument)
-        if isinstance(param, TyperOption) and param.is_flag or is_argument and param.metavar:
+        is_flag = isinstance(param, TyperOption) and param.is_flag
+        if is_flag or (is_argument and param.metavar):
             column: Callable[[Any], str | None] = _no_column
         elif is_argument:
             param.metavar = (param.name or "value").upper()

@@ -25,7 +25,6 @@ from rich.table import Table
 from rich.text import Text
 
 from cybernorms.cli.helpscreen import Command, Group
-
 from cybernorms.cli.terminal import printable
 from cybernorms.errors import CybernormsError
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import typer
 
-from cybernorms.cli.helpscreen import Command, Group
+from cybernorms.cli.helpscreen import Command
 
 DB_HELP = "Registry database URL (default: $CYBERNORMS_DB, else sqlite:///cybernorms.db)."
 
