@@ -562,7 +562,9 @@ def register(app: typer.Typer) -> None:
             package: str = typer.Argument(..., help="The treaty package id."),
             state: str = typer.Option(..., "--state"),
             depositary: str = typer.Option(..., "--depositary", help="The depositary's id."),
-            on: str = typer.Option(..., "--on", help="Date of signature or deposit."),
+            on: str = typer.Option(
+                ..., "--on", metavar="YYYY-MM-DD", help="Date of signature or deposit."
+            ),
             key: list[Path] = _keys(),
             db: str | None = _db_option(),
             recorded_by: str | None = _recorded_by(),
@@ -599,7 +601,7 @@ def register(app: typer.Typer) -> None:
         state: str = typer.Option(..., "--state"),
         norm: list[str] = typer.Option(..., "--norm", help="A norm the reservation concerns."),
         text: str = typer.Option(..., "--text"),
-        on: str = typer.Option(..., "--on"),
+        on: str = typer.Option(..., "--on", metavar="YYYY-MM-DD"),
         key: list[Path] = _keys(),
         db: str | None = _db_option(),
     ) -> None:
@@ -624,7 +626,7 @@ def register(app: typer.Typer) -> None:
         package: str = typer.Argument(...),
         state: str = typer.Option(..., "--state"),
         reservation: int = typer.Option(..., "--reservation", help="Its log entry."),
-        on: str = typer.Option(..., "--on"),
+        on: str = typer.Option(..., "--on", metavar="YYYY-MM-DD"),
         key: list[Path] = _keys(),
         db: str | None = _db_option(),
     ) -> None:
@@ -647,7 +649,7 @@ def register(app: typer.Typer) -> None:
     def treaty_denounce(
         package: str = typer.Argument(...),
         state: str = typer.Option(..., "--state"),
-        on: str = typer.Option(..., "--on", help="Date of notification."),
+        on: str = typer.Option(..., "--on", metavar="YYYY-MM-DD", help="Date of notification."),
         key: list[Path] = _keys(),
         db: str | None = _db_option(),
     ) -> None:

@@ -352,7 +352,12 @@ def register(app: typer.Typer) -> None:
     def profile_show(
         state: str = typer.Argument(..., help="ISO3 code of the state."),
         version: int | None = typer.Option(None, "--version", help="This version."),
-        as_of: str | None = typer.Option(None, "--as-of", help="The version in force that day."),
+        as_of: str | None = typer.Option(
+            None,
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            help="The version in force that day (default: the latest version).",
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print only the signed document."),
         db: str | None = _db_option(),
     ) -> None:
