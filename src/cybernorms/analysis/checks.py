@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import z3
@@ -46,6 +46,7 @@ from cybernorms.engine.profiles import ProfileBook
 from cybernorms.engine.reference import Concrete, subject_value
 from cybernorms.model.facts import Incident
 from cybernorms.model.profile import Profile
+from cybernorms.model.verdict import Outcome, Question, word
 from cybernorms.rules import ir
 from cybernorms.rules.package import Package, Position, Rule
 from cybernorms.semantics import lenses
@@ -102,6 +103,10 @@ class Analysis:
             lambda: [*self.space.constraints, *self.profiles.constraints], self.options.budget
         )
         self.base_table = {r.key: r for p in packages for r in p.rules}
+        # The question of every rule by id (the packages' and those positions add): a claim
+        # about a rule reads in its words.
+        self.questions = {r.id: r.question for p in packages for r in p.rules}
+        self.questions.update((r.id, r.question) for pos in positions for r in pos.added)
         self.parties = {p.id: p.parties for p in packages}
         self.today = dt.date.today()
         self.consensus = self._encoder(self.base_table)
@@ -248,6 +253,7 @@ class Analysis:
         )
         if incident is None:
             return self.rejected(lens, rules, message)
+        claims = [replace(c, question=self.questions.get(c.rule, c.question)) for c in claims]
         return Finding(
             kind,
             severity,
@@ -562,16 +568,22 @@ class Analysis:
             mine = self.verdicts(lens, rule)
             theirs = self.verdicts(self.package_lens(self.packages[rule.package]), base)
             cons_basis = self.packages[rule.package].basis
+            # In the rule's question's words: a violation, or "attributable" / "permitted".
+            yes = (
+                "a violation"
+                if rule.question == Question.BREACH
+                else f"'{word(rule.question, Outcome.VIOLATION)}'"
+            )
             stated = (
                 f"reads no such rule ({rule.reason})"
                 if rule.reason is not None and not rule.held_open
                 else f"holds the question open ({rule.reason})"
                 if rule.held_open
-                else "finds no violation"
+                else f"does not find {yes}"
             )
             for pos_viol, label in (
-                (True, "finds a violation the package does not"),
-                (False, f"{stated} where the package finds a violation"),
+                (True, f"finds {yes} where the package does not"),
+                (False, f"{stated} where the package finds {yes}"),
             ):
                 goal = disj(
                     *[
