@@ -76,3 +76,16 @@ def test_a_eurepoc_companion_table_is_named_with_the_file_to_import(tmp_path: Pa
     assert "this looks like the EuRepoC Attribution dataset" in err
     assert "import EuRepoC_Global_Database_1.1.csv" in err
     assert err.count("error:") == 3  # not one line per missing column
+
+
+def test_evaluate_says_when_it_reads_a_registry_named_by_the_environment(tmp_path: Path) -> None:
+    """``$CYBERNORMS_DB``, exported for the registry walk-through, also selects the registry
+    ``evaluate`` reads: said on stderr, never silently."""
+    db = f"sqlite:///{tmp_path / 'registry.db'}"
+    assert CliRunner().invoke(app, ["init", "--db", db]).exit_code == 0
+    result = CliRunner().invoke(
+        app, ["evaluate", str(NOTPETYA), "-f", "csv"], env={"CYBERNORMS_DB": db}
+    )
+    assert result.exit_code == 0, result.output
+    assert f"note: with the registry {db} (--db or $CYBERNORMS_DB)" in result.stderr
+    assert result.stdout.startswith("incident,name,")

@@ -435,6 +435,12 @@ def register(app: typer.Typer) -> None:
                 assume_defaults=assume_defaults,
             )
         else:  # the registry's packages, positions, profiles and forum record
+            # Said on stderr: $CYBERNORMS_DB, set for the registry commands, selects it too.
+            err().out(
+                f"note: with the registry {plain(db)} (--db or $CYBERNORMS_DB): its "
+                "publications, profiles and forum record",
+                highlight=False,
+            )
             with loading.registry_rulebooks(db, shipped=not no_shipped) as (directory, documents):
                 composed = options.compose([*rulebooks, directory], True, position, package)
                 books = composed.books
