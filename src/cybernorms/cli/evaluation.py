@@ -25,6 +25,7 @@ from cybernorms.cli.outputs import OutputFormat, chosen_format, file_target, tex
 from cybernorms.service.formats import Detail, EngineName, InputFormat
 
 if TYPE_CHECKING:
+    from rich.table import Table
     from rich.tree import Tree
 
     from cybernorms.model.facts import Incident
@@ -99,36 +100,50 @@ def report_failed(loaded: IncidentSet) -> None:
 # -- output --------------------------------------------------------------------------------
 
 
-def print_table(verdicts: Iterable[Verdict], titles: dict[str, str]) -> None:
-    """Verdicts as a table that fits the terminal: each incident named once (on its first
-    row), the rule with its title, cells wrapped rather than cut."""
+def print_table(
+    verdicts: Iterable[Verdict], titles: dict[str, str], names: dict[str, str] | None = None
+) -> None:
+    """Verdicts as a table that fits the terminal (``verdict_table``)."""
+    out().print(verdict_table(verdicts, titles, names or {}))
+
+
+def verdict_table(
+    verdicts: Iterable[Verdict], titles: dict[str, str], names: dict[str, str]
+) -> Table:
+    """Four columns, so 80 fit without breaking an id (issue 11: six columns broke incident
+    and rule ids and bases at 80 and 120): each incident once, as the heading of its rows
+    (with its name); per verdict the rule with its title beneath and the facts missing, the
+    subject, the basis and the outcome in its question's words."""
     from rich.table import Table
 
     table = Table(title="Verdicts", show_lines=False, expand=False)
-    table.add_column("incident", overflow="fold", ratio=2)
-    table.add_column("rule", overflow="fold", ratio=3)
+    table.add_column("rule (title; missing facts)", overflow="fold", ratio=1, min_width=24)
     table.add_column("subject", no_wrap=True)
-    table.add_column("basis", overflow="fold", ratio=1)
+    table.add_column("basis", no_wrap=True)
     table.add_column("outcome", no_wrap=True)
-    table.add_column("missing", overflow="fold", ratio=2)
     previous = None
     for v in verdicts:
-        shown = "" if v.incident == previous else cell(v.incident)
-        if previous is not None and v.incident != previous:
-            table.add_section()
+        if v.incident != previous:
+            if previous is not None:
+                table.add_section()
+            name = names.get(v.incident)
+            heading = f"[bold]{cell(v.incident)}[/]" + (f" {cell(name)}" if name else "")
+            table.add_row(heading, "", "", "", end_section=True)
         previous = v.incident
         title = titles.get(v.rule)
         rule = cell(v.rule) + (f"\n[dim]{cell(title)}[/]" if title else "")
+        if v.missing:
+            rule += f"\n[yellow]missing: {cell(', '.join(v.missing))}[/]"
+        if v.reason:
+            rule += f"\n[dim]reason: {cell(v.reason)}[/]"
         label = v.word
         table.add_row(
-            shown,
             rule,
             cell(v.subject or "-"),
             cell(v.basis) + (f"\n[bold]{SELECTION_MARK}[/]" if v.selection else ""),
             f"[{OUTCOME_STYLE[label]}]{label}[/]",
-            cell(", ".join(v.missing) or (f"reason: {v.reason}" if v.reason else "")),
         )
-    out().print(table)
+    return table
 
 
 def print_summary(verdicts: Iterable[Verdict], incidents: int, illustrative: bool) -> None:
@@ -465,7 +480,7 @@ def register(app: typer.Typer) -> None:
             )
         )
         if fmt is OutputFormat.table and output is None:
-            print_table(verdicts, rule_titles(books))
+            print_table(verdicts, rule_titles(books), {i.id: i.name for i in incidents if i.name})
         elif fmt is OutputFormat.summary and output is None:
             print_summary(verdicts, len(incidents), chosen.illustrative)
         else:
