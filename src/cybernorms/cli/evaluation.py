@@ -372,7 +372,9 @@ def register(app: typer.Typer) -> None:
             [],
             "--outcome",
             metavar="OUTCOME",
-            help="Only this outcome: violation, no_violation, undetermined, not_applicable.",
+            help="Only this outcome, in the words of the rule's question: violation, "
+            "no_violation (breach), attributable, not_attributable (attribution), permitted, "
+            "not_permitted (permission), undetermined, not_applicable.",
         ),
         since: str | None = typer.Option(
             None, "--since", metavar="YYYY-MM-DD", help="Only incidents that started on or after."
