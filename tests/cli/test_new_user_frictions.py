@@ -89,3 +89,12 @@ def test_evaluate_says_when_it_reads_a_registry_named_by_the_environment(tmp_pat
     assert result.exit_code == 0, result.output
     assert f"note: with the registry {db} (--db or $CYBERNORMS_DB)" in result.stderr
     assert result.stdout.startswith("incident,name,")
+
+
+def test_explaining_a_rule_another_position_adds_says_which_position() -> None:
+    code, out, err = run(
+        "explain", str(NOTPETYA), "--rule", "il.collective_countermeasures", "--position", "GBR"
+    )
+    assert code == 1 and out == ""
+    assert "rule il.collective_countermeasures is added by the position of EST" in err
+    assert "--position EST" in err
