@@ -108,10 +108,10 @@ def _by_outcome(matrix: dict[str, Any]) -> list[Any]:
     from cybernorms.report.matrix import heading
 
     table = Table(title=cell(heading(matrix)))
-    table.add_column("rule", overflow="fold", ratio=2)
+    table.add_column("rule", overflow="fold", ratio=1, min_width=16)
     table.add_column("subject", no_wrap=True)
     table.add_column("outcome", no_wrap=True)
-    table.add_column("readings (deciding facts where one departs)", overflow="fold", ratio=3)
+    table.add_column("readings; deciding facts", overflow="fold", ratio=2)
     for row in matrix["rows"]:
         groups: dict[str, list[str]] = {}
         for c in matrix["columns"]:  # package first: the columns' order
