@@ -380,7 +380,7 @@ def test_a_case_held_open_in_part_is_a_departure_witnessed_by_the_open_case(
         "il-core@1.0.0 + position:NLD",
     ]
     for f in held:
-        assert f.message.endswith("where the package finds no violation on il.use_of_force")
+        assert f.message.endswith("where the package does not find a violation on il.use_of_force")
         check_witness(shipped, f)
         assert f.witness is not None
         incident = Incident.model_validate(f.witness.model_dump(mode="json"))

@@ -26,8 +26,15 @@ def rows(*args: str) -> list[tuple[object, ...]]:
     assert result.exit_code == 0, result.output
     found = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     return sorted(
-        (v["incident"], v["package"], v["rule"], v["subject"] or "", v["basis"], v["outcome"],
-         tuple(v["missing"]))
+        (
+            v["incident"],
+            v["package"],
+            v["rule"],
+            v["subject"] or "",
+            v["basis"],
+            v["outcome"],
+            tuple(v["missing"]),
+        )
         for v in found
     )
 

@@ -48,3 +48,23 @@ def test_the_markdown_report_ends_with_the_table() -> None:
     # France's reading of sovereignty makes gge2015.f ("contrary to international law") fire
     assert rows["| position:FRA"].startswith("| position:FRA | violation; package: ")
     assert "| position:GBR" in rows
+
+
+def test_findings_read_in_each_rules_question_words() -> None:
+    """Issue 11's leftover: a departure on an attribution or permission rule names its
+    answer ("permitted", "attributable"), never "violation", in messages, claims and table."""
+    result = runner.invoke(app, ["analyze", "GBR", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    counter = [
+        f
+        for f in report["findings"]
+        if f["kind"] == "position_diff" and f["rules"] == ["il.countermeasures"]
+    ]
+    assert counter, "GBR's reading changes what countermeasures may answer"
+    for finding in counter:
+        assert "'permitted'" in finding["message"] and "violation" not in finding["message"]
+        words = {c["outcome"] for c in finding["expect"]}
+        assert words <= {"permitted", "not_permitted", "undetermined", "not_applicable"}
+    cell = report["departures"]["position:GBR"]["il.countermeasures"]
+    assert "violation" not in cell and "permitted" in cell

@@ -109,6 +109,7 @@ def test_an_unknown_extension_or_missing_extra_is_refused(tmp_path: Path) -> Non
     except ImportError:
         code, _, err = run("evaluate", str(NOTPETYA), "--output", str(tmp_path / "v.parquet"))
         assert code == 1 and "pip install 'cybernorms[parquet]'" in err
+        assert f"{tmp_path / 'v.parquet'}: writing Parquet needs pyarrow" in err  # not a temp
     else:
         code, _, err = run("evaluate", str(NOTPETYA), "--output", str(tmp_path / "v.parquet"))
         assert code == 0, err

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import yaml
 from typer.testing import CliRunner
 
 from cybernorms.cli.app import app
@@ -82,12 +83,48 @@ def test_a_position_is_taken_by_path_and_named_by_its_state(tmp_path: Path) -> N
     assert code == 0 and "position:FRA" in bases(out)
 
 
-def test_a_state_read_twice_is_refused_naming_both_files(tmp_path: Path) -> None:
+def test_a_position_file_by_path_replaces_the_shipped_reading_of_its_state(
+    tmp_path: Path,
+) -> None:
+    """An analyst's edited copy of a shipped reading is what they mean (issue 11): the file
+    given by path is evaluated, and stderr says which shipped file it replaced."""
     copy = tmp_path / "FRA.yaml"
-    copy.write_text((SHIPPED / "positions" / "FRA.yaml").read_text(), encoding="utf-8")
-    code, _, err = run("evaluate", str(NOTPETYA), "--position", str(copy))
-    assert code == 1
-    assert "position of FRA also in" in err
+    reading = yaml.safe_load((SHIPPED / "positions" / "FRA.yaml").read_text(encoding="utf-8"))
+    sovereignty = next(o for o in reading["overrides"] if o["rule"] == "il.sovereignty")
+    sovereignty["violated_when"] = "False"  # the analyst's edit
+    copy.write_text(yaml.safe_dump(reading), encoding="utf-8")
+    code, out, err = run("evaluate", str(NOTPETYA), "--position", str(copy), "-f", "json")
+    assert code == 0, err
+    assert f"note: {copy} replaces the position of FRA (" in err
+    mine = {v["rule"]: v["outcome"] for v in json.loads(out) if v["basis"] == "position:FRA"}
+    code, out, _ = run("evaluate", str(NOTPETYA), "--position", "FRA", "-f", "json")
+    shipped = {v["rule"]: v["outcome"] for v in json.loads(out) if v["basis"] == "position:FRA"}
+    assert mine["il.sovereignty"] == "no_violation" != shipped["il.sovereignty"]
+
+
+def test_a_package_file_by_path_replaces_the_shipped_package_of_its_id(tmp_path: Path) -> None:
+    copy = tmp_path / "il-core"
+    copy.mkdir()
+    text = (SHIPPED / "il-core" / "package.yaml").read_text(encoding="utf-8")
+    (copy / "package.yaml").write_text(text.replace("title:", "title: (edited)", 1), "utf-8")
+    code, out, err = run("evaluate", str(NOTPETYA), "--package", str(copy), "-f", "json")
+    assert code == 0, err
+    assert "replaces package il-core (" in err
+    assert {v["package"] for v in json.loads(out)} == {"il-core@1.0.0"}
+
+
+def test_a_state_read_twice_from_directories_or_files_is_refused(tmp_path: Path) -> None:
+    fra = (SHIPPED / "positions" / "FRA.yaml").read_text(encoding="utf-8")
+    (tmp_path / "mine" / "positions").mkdir(parents=True)
+    (tmp_path / "mine" / "positions" / "FRA.yaml").write_text(fra, encoding="utf-8")
+    code, _, err = run("evaluate", str(NOTPETYA), "--rulebooks", str(tmp_path / "mine"))
+    assert code == 1 and "position of FRA also in" in err
+    (tmp_path / "again.yaml").write_text(fra, encoding="utf-8")
+    two = ["--position", str(tmp_path / "again.yaml")]
+    code, _, err = run(
+        "evaluate", str(NOTPETYA), "--position", str(tmp_path / "mine/positions/FRA.yaml"), *two
+    )
+    assert code == 1 and "position of FRA also in" in err
 
 
 def test_a_misplaced_position_file_says_where_positions_go() -> None:

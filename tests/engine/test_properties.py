@@ -108,7 +108,9 @@ def _value_for(tp: Type) -> st.SearchStrategy[Any]:
         element = tp.element
         if isinstance(element, RecordType):
             if element.model.__name__ in ("Target", "Request"):
-                return st.lists(targets if element.model.__name__ == "Target" else requests, max_size=3)
+                return st.lists(
+                    targets if element.model.__name__ == "Target" else requests, max_size=3
+                )
             return st.lists(record_of(element.model), max_size=3)
         return st.lists(_value_for(element), max_size=3, unique=True)
     return for_type(tp)

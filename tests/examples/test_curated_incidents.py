@@ -102,7 +102,9 @@ def test_the_set_has_the_variety_the_rules_need(incidents: dict[Path, list[Incid
         for i in every
     )
     # espionage only: data taken, nothing disrupted
-    assert any(i.effects.data_theft == "sensitive" and i.effects.disruption == "none" for i in every)
+    assert any(
+        i.effects.data_theft == "sensitive" and i.effects.disruption == "none" for i in every
+    )
     assert any(i.effects.ransomware for i in every)
     assert any(i.context.supply_chain for i in every)
     assert any(i.context.armed_conflict for i in every)

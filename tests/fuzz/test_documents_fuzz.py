@@ -42,7 +42,9 @@ def same_as_safe_load(text: str, source: str = "doc.yaml") -> None:
 
 @FUZZ
 @given(value=tree, flow=st.sampled_from([None, True, False]), unicode=st.booleans())
-def test_plain_data_reads_as_safe_load_reads_it(value: Any, flow: bool | None, unicode: bool) -> None:
+def test_plain_data_reads_as_safe_load_reads_it(
+    value: Any, flow: bool | None, unicode: bool
+) -> None:
     same_as_safe_load(yaml.safe_dump(value, default_flow_style=flow, allow_unicode=unicode))
 
 
@@ -54,8 +56,10 @@ def test_json_text_reads_as_safe_load_reads_it(value: Any, ascii_only: bool) -> 
 
 @FUZZ
 @given(
-    shared=st.one_of(st.lists(plain_values, min_size=1, max_size=4),
-                     st.dictionaries(keys, plain_values, min_size=1, max_size=4)),
+    shared=st.one_of(
+        st.lists(plain_values, min_size=1, max_size=4),
+        st.dictionaries(keys, plain_values, min_size=1, max_size=4),
+    ),
     uses=st.lists(st.sampled_from(["shared", "other"]), min_size=2, max_size=6),
     flow=st.sampled_from([None, True, False]),
 )
@@ -71,9 +75,44 @@ def test_anchors_and_aliases_read_as_safe_load_reads_them(
 # Random YAML built from the constructs a hostile author would use: anchors, aliases (defined
 # or not, inside their anchor or not), deep brackets, tags, merge keys, odd scalars.
 fragment = st.sampled_from(
-    ["a", "1", "2020-13-45", "~", "&a", "&b", "*a", "*b", "!!str", "!!binary", "!!timestamp",
-     "!!python/object:os.system", "<<", "[", "]", "{", "}", ",", ": ", "- ", "? ", "\n", "\n  ",
-     '"', "'", "#", "|", ">", "---", "...", "9" * 40, "-.inf", "0x1F", "0o17", "1_000", "1:30"]
+    [
+        "a",
+        "1",
+        "2020-13-45",
+        "~",
+        "&a",
+        "&b",
+        "*a",
+        "*b",
+        "!!str",
+        "!!binary",
+        "!!timestamp",
+        "!!python/object:os.system",
+        "<<",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        ": ",
+        "- ",
+        "? ",
+        "\n",
+        "\n  ",
+        '"',
+        "'",
+        "#",
+        "|",
+        ">",
+        "---",
+        "...",
+        "9" * 40,
+        "-.inf",
+        "0x1F",
+        "0o17",
+        "1_000",
+        "1:30",
+    ]
 )
 
 

@@ -21,7 +21,7 @@ def test_docs_limits_md_is_the_generated_text() -> None:
     assert DOC.read_text(encoding="utf-8") == limits_markdown(), (
         "docs/limits.md is out of date: regenerate it with "
         "python -c 'from cybernorms.limits import limits_markdown; "
-        "print(limits_markdown(), end=\"\")' > docs/limits.md"
+        'print(limits_markdown(), end="")\' > docs/limits.md'
     )
 
 

@@ -40,24 +40,86 @@ def _fact_paths() -> list[str]:
     return paths
 
 
-names = st.sampled_from([*_fact_paths(), "subject", "as_of", "t", "x", "t.country", "t.sector",
-                         "r.to_state", "__class__", "_x", "profile", "breached", "known"])
+names = st.sampled_from(
+    [
+        *_fact_paths(),
+        "subject",
+        "as_of",
+        "t",
+        "x",
+        "t.country",
+        "t.sector",
+        "r.to_state",
+        "__class__",
+        "_x",
+        "profile",
+        "breached",
+        "known",
+    ]
+)
 literals = st.one_of(
-    st.sampled_from(['"direct"', '"energy"', '"RUS"', "True", "False", "None", "0", "-1",
-                     '"2020-01-01"', '"XXA"', "1.5", "b'x'", "...", "9" * 30]),
+    st.sampled_from(
+        [
+            '"direct"',
+            '"energy"',
+            '"RUS"',
+            "True",
+            "False",
+            "None",
+            "0",
+            "-1",
+            '"2020-01-01"',
+            '"XXA"',
+            "1.5",
+            "b'x'",
+            "...",
+            "9" * 30,
+        ]
+    ),
     st.integers(-(10**6), 10**6).map(str),
     st.text(max_size=8).map(repr),
 )
-OPERATORS = ["and", "or", "==", "!=", "<", "<=", ">", ">=", "in", "not in", "is", "+", "*",
-             "//", "if", ":=", "<<"]
+OPERATORS = [
+    "and",
+    "or",
+    "==",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "in",
+    "not in",
+    "is",
+    "+",
+    "*",
+    "//",
+    "if",
+    ":=",
+    "<<",
+]
 
 
 @st.composite
 def expressions(draw: st.DrawFn, depth: int = 0) -> str:
     if depth > 4:
         return draw(st.one_of(names, literals))
-    kind = draw(st.sampled_from(["leaf", "binary", "not", "call", "set", "quantifier", "paren",
-                                 "attribute", "subscript", "lambda"]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "leaf",
+                "binary",
+                "not",
+                "call",
+                "set",
+                "quantifier",
+                "paren",
+                "attribute",
+                "subscript",
+                "lambda",
+            ]
+        )
+    )
     sub = expressions(depth + 1)
     if kind == "leaf":
         return draw(st.one_of(names, literals))
@@ -66,8 +128,22 @@ def expressions(draw: st.DrawFn, depth: int = 0) -> str:
     if kind == "not":
         return f"not {draw(sub)}"
     if kind == "call":
-        function = draw(st.sampled_from(["any", "all", "count", "profile", "breached", "date",
-                                         "days_between", "len", "__import__", "known"]))
+        function = draw(
+            st.sampled_from(
+                [
+                    "any",
+                    "all",
+                    "count",
+                    "profile",
+                    "breached",
+                    "date",
+                    "days_between",
+                    "len",
+                    "__import__",
+                    "known",
+                ]
+            )
+        )
         arguments = draw(st.lists(sub, max_size=3))
         return f"{function}({', '.join(arguments)})"
     if kind == "set":
@@ -105,9 +181,18 @@ def _good_rows() -> tuple[list[str], list[list[str]]]:
 
 HEADER, ROWS = _good_rows()
 VOCABULARY = sorted(
-    {term for table in (vocab.INITIATOR_CATEGORY, vocab.ATTRIBUTION_BASIS, vocab.SECTOR,
-                        vocab.TARGET_CATEGORY, vocab.DISRUPTION, vocab.ATTRIBUTION_TYPE)
-     for term in table}
+    {
+        term
+        for table in (
+            vocab.INITIATOR_CATEGORY,
+            vocab.ATTRIBUTION_BASIS,
+            vocab.SECTOR,
+            vocab.TARGET_CATEGORY,
+            vocab.DISRUPTION,
+            vocab.ATTRIBUTION_TYPE,
+        )
+        for term in table
+    }
 )
 cells = st.one_of(
     st.text(max_size=30),
@@ -115,10 +200,29 @@ cells = st.one_of(
     st.lists(st.one_of(st.sampled_from(VOCABULARY), st.text(max_size=10)), max_size=4).map(repr),
     st.lists(st.lists(st.sampled_from(VOCABULARY), max_size=3), max_size=3).map(repr),
     st.lists(st.sampled_from(VOCABULARY), max_size=4).map("; ".join),
-    st.sampled_from(["Not available", "Unknown", "nan", "NaT", "2020-13-45", "2021-02-30 00:00:00",
-                     "__import__('os').system('true')", "[" * 300, "[1, 2]", "{'a': 1}",
-                     "[None]", "[[None]]", "['a'] + ['b']", "1e999", "-1", "HIIK 9",
-                     "Yes / HIIK intensity", "\x00", "\u202e"]),
+    st.sampled_from(
+        [
+            "Not available",
+            "Unknown",
+            "nan",
+            "NaT",
+            "2020-13-45",
+            "2021-02-30 00:00:00",
+            "__import__('os').system('true')",
+            "[" * 300,
+            "[1, 2]",
+            "{'a': 1}",
+            "[None]",
+            "[[None]]",
+            "['a'] + ['b']",
+            "1e999",
+            "-1",
+            "HIIK 9",
+            "Yes / HIIK intensity",
+            "\x00",
+            "\u202e",
+        ]
+    ),
 )
 
 

@@ -41,8 +41,15 @@ json_values = st.one_of(plain_values, b64)
     payload_type=st.one_of(st.just("application/vnd.cybernorms.profile+json"), json_values),
     payload=st.one_of(b64, json_values),
     signatures=st.one_of(
-        st.lists(st.fixed_dictionaries({"keyid": st.one_of(st.text(max_size=70), json_values),
-                                        "sig": st.one_of(b64, json_values)}), max_size=3),
+        st.lists(
+            st.fixed_dictionaries(
+                {
+                    "keyid": st.one_of(st.text(max_size=70), json_values),
+                    "sig": st.one_of(b64, json_values),
+                }
+            ),
+            max_size=3,
+        ),
         json_values,
     ),
     extra=st.dictionaries(st.text(max_size=8), json_values, max_size=1),
@@ -65,11 +72,15 @@ def test_edited_receipts_are_verified_or_refused(data: st.DataObject) -> None:
 
 note_lines = st.text(st.characters(blacklist_characters="\n"), max_size=30)
 signature_lines = st.one_of(
-    st.builds(lambda name, sig: f"\u2014 {name} {sig}", st.sampled_from([NOTE_ORIGIN, "x", ""]),
-              b64),
-    st.builds(lambda sig: f"\u2014 {NOTE_ORIGIN} {sig}",
-              st.binary(min_size=64, max_size=64).map(
-                  lambda s: base64.b64encode(NOTE_SIGNER.verifier().key_id + s).decode())),
+    st.builds(
+        lambda name, sig: f"\u2014 {name} {sig}", st.sampled_from([NOTE_ORIGIN, "x", ""]), b64
+    ),
+    st.builds(
+        lambda sig: f"\u2014 {NOTE_ORIGIN} {sig}",
+        st.binary(min_size=64, max_size=64).map(
+            lambda s: base64.b64encode(NOTE_SIGNER.verifier().key_id + s).decode()
+        ),
+    ),
     note_lines,
 )
 
@@ -118,8 +129,9 @@ def test_a_well_formed_signed_checkpoint_is_opened() -> None:
 
 
 sizes = st.one_of(st.integers(-2, 40), st.integers(-(2**70), 2**70))
-hashes = st.lists(st.one_of(st.binary(min_size=HASH_SIZE, max_size=HASH_SIZE),
-                            st.binary(max_size=40)), max_size=8)
+hashes = st.lists(
+    st.one_of(st.binary(min_size=HASH_SIZE, max_size=HASH_SIZE), st.binary(max_size=40)), max_size=8
+)
 digests = st.binary(min_size=HASH_SIZE, max_size=HASH_SIZE) | st.binary(max_size=40)
 
 

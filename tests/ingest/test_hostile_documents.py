@@ -185,8 +185,13 @@ def test_a_named_pipe_is_refused_at_once_never_read(tmp_path: Path) -> None:
     # turns that into a failure instead of a hung test run.
     for command, target in (("check", pipe), ("evaluate", pipe), ("evaluate", csv_pipe)):
         done = subprocess.run(
-            [sys.executable, "-c", "from cybernorms.cli.app import main; main()", command,
-             str(target)],
+            [
+                sys.executable,
+                "-c",
+                "from cybernorms.cli.app import main; main()",
+                command,
+                str(target),
+            ],
             capture_output=True,
             text=True,
             timeout=120,
@@ -271,12 +276,7 @@ def test_aliases_cannot_stack_nesting_past_the_depth_limit() -> None:
 
 
 def test_anchors_within_the_limits_still_work_and_errors_inside_point_at_the_anchor() -> None:
-    text = (
-        "base: &base {country: UKR, sector: energy}\n"
-        "targets:\n"
-        "  - *base\n"
-        "  - *base\n"
-    )
+    text = "base: &base {country: UKR, sector: energy}\ntargets:\n  - *base\n  - *base\n"
     doc = parse_text(text, "a.yaml")
     assert doc.value["targets"] == [{"country": "UKR", "sector": "energy"}] * 2
     assert doc.where(("targets", 1, "sector")) == "a.yaml:1:36"

@@ -167,9 +167,9 @@ def test_line_breaks_in_a_criterion_are_layout(tmp_path: Path) -> None:
     # expression, and an error after such a break still points at its own line and column.
     layout = (
         "violated_when: >-\n"
-        "      any(t.sector == \"energy\"\n"
+        '      any(t.sector == "energy"\n'
         "          for t in targets)\n"
-        "      and effects.disruption in {\"short\", \"long\"}"
+        '      and effects.disruption in {"short", "long"}'
     )
     text = VALID.replace('violated_when: effects.disruption in {"short", "long"}', layout)
     assert load_package(write(tmp_path, text)).rules[0].id == "demo.r"

@@ -107,9 +107,15 @@ def test_an_impossible_date_in_a_profile_is_located(tmp_path: Path) -> None:
     [
         ("package: &p [*p]\n", "alias *p is used inside its own anchor"),
         ("package: " + "[" * 100_000 + "]" * 100_000 + "\n", "limit document_depth = 200"),
-        ("a0: &a0 [" + ", ".join(["x"] * 9) + "]\n" + "".join(
-            f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]\n" for i in range(1, 9)
-        ), "limit document_nodes = 5000000"),
+        (
+            "a0: &a0 ["
+            + ", ".join(["x"] * 9)
+            + "]\n"
+            + "".join(
+                f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]\n" for i in range(1, 9)
+            ),
+            "limit document_nodes = 5000000",
+        ),
         ("version: 2020-13-45\n", "'2020-13-45' is not a valid date"),
     ],
 )

@@ -15,13 +15,20 @@ def sid(kind: str, n: int) -> str:
 
 
 def obj(kind: str, n: int, **props: Any) -> dict[str, Any]:
-    return {"type": kind, "spec_version": "2.1", "id": sid(kind, n), "created": T0,
-            "modified": T0, **props}
+    return {
+        "type": kind,
+        "spec_version": "2.1",
+        "id": sid(kind, n),
+        "created": T0,
+        "modified": T0,
+        **props,
+    }
 
 
 def rel(n: int, kind: str, source: dict[str, Any], target: dict[str, Any]) -> dict[str, Any]:
-    return obj("relationship", n, relationship_type=kind, source_ref=source["id"],
-               target_ref=target["id"])
+    return obj(
+        "relationship", n, relationship_type=kind, source_ref=source["id"], target_ref=target["id"]
+    )
 
 
 def bundle(*objects: dict[str, Any]) -> dict[str, Any]:

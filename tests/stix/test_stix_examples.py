@@ -95,8 +95,10 @@ def test_apt1_without_reference_data_keeps_the_state_unknown(examples: Path) -> 
     assert apt1.attribution.state is None and apt1.attribution.level is None
     # The STIX hint is kept as the source of the unknown level, for the trace.
     hint = read_bundle(examples / "apt1.json").incidents[0].provenance["attribution.level"]
-    assert (hint.field, hint.value) in {("threat_actor_types", "nation-state"),
-                                        ("resource_level", "government")}
+    assert (hint.field, hint.value) in {
+        ("threat_actor_types", "nation-state"),
+        ("resource_level", "government"),
+    }
 
 
 def test_campaigns_with_threat_actor_and_intrusion_set(
@@ -109,14 +111,20 @@ def test_campaigns_with_threat_actor_and_intrusion_set(
     assert sorted(by_name) == ["Operation Bran Flakes", "Operation Raisin Bran"]
     flakes = by_name["Operation Bran Flakes"]
     assert flakes.start_date == dt.date(2016, 1, 8)
-    assert flakes.description == "A concerted effort to insert false information into the BPP's web pages."
+    assert (
+        flakes.description
+        == "A concerted effort to insert false information into the BPP's web pages."
+    )
     assert flakes.initiator.name == "APT BPP; Fake BPP (Branistan Peoples Party)"
     assert flakes.initiator.category is None
     assert flakes.attribution.state is None and flakes.attribution.level is None
     assert [t.name for t in flakes.targets or []] == ["Branistan Peoples Party"]
     assert flakes.targets is not None and flakes.targets[0].country is None
     assert flakes.provenance["targets[0]"].source.startswith("relationship--")
-    assert flakes.provenance["targets[0].name"].source == "identity--ddfe7140-2ba4-48e4-b19a-df069432103b"
+    assert (
+        flakes.provenance["targets[0].name"].source
+        == "identity--ddfe7140-2ba4-48e4-b19a-df069432103b"
+    )
     # Raisin Bran targets the party twice: one target.
     assert len(by_name["Operation Raisin Bran"].targets or []) == 1
     # CAPEC attack patterns carry no fact.
@@ -133,8 +141,11 @@ def test_threat_actor_profile_is_no_incident(examples: Path) -> None:
 def test_poisonivy_campaigns_have_dates_and_no_invented_actor(examples: Path) -> None:
     result = read_bundle(examples / "poisonivy.json")
     starts = {i.name: i.start_date for i in result.incidents}
-    assert starts == {"admin@338": dt.date(2008, 1, 7), "th3bug": dt.date(2009, 10, 26),
-                      "menuPass": dt.date(2009, 12, 14)}
+    assert starts == {
+        "admin@338": dt.date(2008, 1, 7),
+        "th3bug": dt.date(2009, 10, 26),
+        "menuPass": dt.date(2009, 12, 14),
+    }
     for incident in result.incidents:
         assert incident.initiator.name is None  # no attributed-to in the bundle
         assert incident.targets is None  # it targets vulnerabilities only

@@ -35,8 +35,11 @@ def test_round_trip_stix_to_verdicts_to_stix_validates_and_refers_to_the_importe
     examples: Path, references: References
 ) -> None:
     incidents: list[Incident] = []
-    for name in ("apt1.json", "defining-campaigns-threat-actors-intrusion-sets.json",
-                 "poisonivy.json"):
+    for name in (
+        "apt1.json",
+        "defining-campaigns-threat-actors-intrusion-sets.json",
+        "poisonivy.json",
+    ):
         incidents += read_bundle(examples / name, references=references).incidents
     verdicts = [v for i in incidents for v in evaluator().verdicts(i)]
     assert verdicts
@@ -52,7 +55,9 @@ def test_round_trip_stix_to_verdicts_to_stix_validates_and_refers_to_the_importe
     imported = {i.id.removeprefix("stix:") for i in incidents}
     assert {ref for n in notes for ref in n["object_refs"]} == imported
     assert not [o for o in exported["objects"] if o["type"] == "campaign"]  # no stand-ins
-    apt1 = [n for n in notes if n["object_refs"] == ["report--e33ffe07-2f4c-48d8-b0af-ee2619d765cf"]]
+    apt1 = [
+        n for n in notes if n["object_refs"] == ["report--e33ffe07-2f4c-48d8-b0af-ee2619d765cf"]
+    ]
     verdict = apt1[0]["extensions"][verdict_extension.definition_id()]
     assert verdict["incident"] == "stix:report--e33ffe07-2f4c-48d8-b0af-ee2619d765cf"
     # The stix2 library reads the bundle back.
@@ -70,12 +75,19 @@ def test_re_export_is_byte_identical_and_ids_do_not_depend_on_time() -> None:
 
 
 def test_an_incident_not_from_stix_gets_a_campaign_standing_for_it() -> None:
-    incident = Incident(id="eurepoc:1032", name="NotPetya", description="wiper",
-                        start_date=dt.date(2017, 6, 27), sources=["https://example.org/a"])
+    incident = Incident(
+        id="eurepoc:1032",
+        name="NotPetya",
+        description="wiper",
+        start_date=dt.date(2017, 6, 27),
+        sources=["https://example.org/a"],
+    )
     exported = verdicts_to_bundle([incident], evaluator().verdicts(incident), created=WHEN)
     (campaign,) = [o for o in exported["objects"] if o["type"] == "campaign"]
     assert campaign["name"] == "NotPetya" and campaign["first_seen"] == "2017-06-27T00:00:00.000Z"
-    assert {"source_name": "cybernorms", "external_id": "eurepoc:1032"} in campaign["external_references"]
+    assert {"source_name": "cybernorms", "external_id": "eurepoc:1032"} in campaign[
+        "external_references"
+    ]
     notes = [o for o in exported["objects"] if o["type"] == "note"]
     assert all(n["object_refs"] == [campaign["id"]] for n in notes)
     assert validate_bundle(exported).clean
@@ -101,9 +113,19 @@ def test_a_naive_timestamp_is_refused() -> None:
 
 
 _STATES = st.sampled_from(["RUS", "CHN", "USA", "UKR", "EST", None])
-_FACTS = st.lists(st.sampled_from(["attribution.level", "attribution.state", "targets",
-                                   "effects.disruption", "targets[0].country"]),
-                  unique=True, max_size=4)
+_FACTS = st.lists(
+    st.sampled_from(
+        [
+            "attribution.level",
+            "attribution.state",
+            "targets",
+            "effects.disruption",
+            "targets[0].country",
+        ]
+    ),
+    unique=True,
+    max_size=4,
+)
 _VERDICT_PARTS = st.tuples(
     st.sampled_from(["un-gge-2015@1.0.0", "il-core@1.0.0"]),
     st.sampled_from(["gge2015.f", "il.sovereignty", "il.use_of_force"]),
@@ -118,25 +140,47 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_siz
 
 @settings(max_examples=40, deadline=None)
 @given(
-    incidents=st.lists(st.tuples(_TEXT, st.none() | _TEXT, st.booleans()), min_size=1,
-                       max_size=3, unique_by=lambda t: t[0]),
+    incidents=st.lists(
+        st.tuples(_TEXT, st.none() | _TEXT, st.booleans()),
+        min_size=1,
+        max_size=3,
+        unique_by=lambda t: t[0],
+    ),
     parts=st.lists(_VERDICT_PARTS, max_size=6),
 )
 def test_export_of_generated_verdicts_always_validates(
-    incidents: list[tuple[str, str | None, bool]], parts: list[tuple]  # type: ignore[type-arg]
+    incidents: list[tuple[str, str | None, bool]],
+    parts: list[tuple],  # type: ignore[type-arg]
 ) -> None:
     made = [
-        Incident(id=("stix:campaign--0a6dd8d4-3b2b-4ac0-8e10-6c9c6d8a1a8f" if from_stix and n == 0
-                     else f"case:{ident}"), name=name, start_date=dt.date(2020, 1, 1))
+        Incident(
+            id=(
+                "stix:campaign--0a6dd8d4-3b2b-4ac0-8e10-6c9c6d8a1a8f"
+                if from_stix and n == 0
+                else f"case:{ident}"
+            ),
+            name=name,
+            start_date=dt.date(2020, 1, 1),
+        )
         for n, (ident, name, from_stix) in enumerate(incidents)
     ]
     verdicts = [
-        Verdict(made[k % len(made)].id, package, rule, subject, basis, outcome, tuple(missing),
-                tuple(profiles))
+        Verdict(
+            made[k % len(made)].id,
+            package,
+            rule,
+            subject,
+            basis,
+            outcome,
+            tuple(missing),
+            tuple(profiles),
+        )
         for k, (package, rule, subject, basis, outcome, missing, profiles) in enumerate(parts)
     ]
     exported = verdicts_to_bundle(made, verdicts, created=WHEN)
     check = validate_bundle(exported)
     assert check.clean, check.errors
     notes = [o for o in exported["objects"] if o["type"] == "note"]
-    assert len(notes) == len({(v.incident, v.package, v.rule, v.subject, v.basis) for v in verdicts})
+    assert len(notes) == len(
+        {(v.incident, v.package, v.rule, v.subject, v.basis) for v in verdicts}
+    )

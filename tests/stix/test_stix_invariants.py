@@ -12,8 +12,15 @@ from stix_bundles import bundle, obj, rel
 from cybernorms.ingest.stix import read_bundle
 from cybernorms.ingest.stix.vocab import INDUSTRY_SECTOR
 
-_KINDS = ["campaign", "intrusion-set", "threat-actor", "identity", "location", "attack-pattern",
-          "report"]
+_KINDS = [
+    "campaign",
+    "intrusion-set",
+    "threat-actor",
+    "identity",
+    "location",
+    "attack-pattern",
+    "report",
+]
 _RELATIONS = ["attributed-to", "targets", "uses", "located-at", "related-to"]
 _TARGETS = {
     "attributed-to": ("intrusion-set", "threat-actor", "identity"),
@@ -30,21 +37,29 @@ def bundles(draw: st.DrawFn) -> dict[str, Any]:
     for n, kind in enumerate(kinds):
         props: dict[str, Any] = {"name": f"{kind} {n}"}
         if kind == "identity":
-            props["identity_class"] = draw(st.sampled_from(["organization", "individual",
-                                                            "government", "unknown"]))
+            props["identity_class"] = draw(
+                st.sampled_from(["organization", "individual", "government", "unknown"])
+            )
             props["sectors"] = draw(st.lists(st.sampled_from(sorted(INDUSTRY_SECTOR)), max_size=2))
             if draw(st.booleans()):
                 props["x_country"] = draw(st.sampled_from(["UA", "EE", "Atlantis"]))
         elif kind == "location":
             props = {"country": draw(st.sampled_from(["UA", "FR", "KP"]))}
         elif kind == "threat-actor":
-            props["threat_actor_types"] = draw(st.lists(
-                st.sampled_from(["nation-state", "criminal", "activist", "spy"]), min_size=1,
-                max_size=2))
+            props["threat_actor_types"] = draw(
+                st.lists(
+                    st.sampled_from(["nation-state", "criminal", "activist", "spy"]),
+                    min_size=1,
+                    max_size=2,
+                )
+            )
         elif kind == "attack-pattern" and draw(st.booleans()):
-            props["external_references"] = [{"source_name": "mitre-attack",
-                                             "external_id": draw(st.sampled_from(
-                                                 ["T1485", "T1486", "T1041", "T1566"]))}]
+            props["external_references"] = [
+                {
+                    "source_name": "mitre-attack",
+                    "external_id": draw(st.sampled_from(["T1485", "T1486", "T1041", "T1566"])),
+                }
+            ]
         elif kind == "report":
             props["published"] = "2021-01-01T00:00:00Z"
             props["object_refs"] = [o["id"] for o in objects] or [obj("campaign", 999)["id"]]
@@ -62,7 +77,9 @@ def bundles(draw: st.DrawFn) -> dict[str, Any]:
 
 @settings(max_examples=120, deadline=None)
 @given(bundles())
-def test_every_object_is_used_or_ignored_and_every_source_is_in_the_bundle(data: dict[str, Any]) -> None:
+def test_every_object_is_used_or_ignored_and_every_source_is_in_the_bundle(
+    data: dict[str, Any],
+) -> None:
     result = read_bundle(data)
     ids = {o["id"] for o in data["objects"]}
     used, ignored = {o.id for o in result.used}, {o.id for o in result.ignored}

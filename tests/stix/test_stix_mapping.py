@@ -11,9 +11,15 @@ from stix_bundles import bundle, obj, rel
 
 from cybernorms.ingest.stix import References, StixError, read_bundle
 
-CAMPAIGN = obj("campaign", 1, name="Operation Test", description="d",
-               first_seen="2022-02-24T04:00:00Z", last_seen="2022-03-01T00:00:00Z",
-               external_references=[{"source_name": "report", "url": "https://example.org/r"}])
+CAMPAIGN = obj(
+    "campaign",
+    1,
+    name="Operation Test",
+    description="d",
+    first_seen="2022-02-24T04:00:00Z",
+    last_seen="2022-03-01T00:00:00Z",
+    external_references=[{"source_name": "report", "url": "https://example.org/r"}],
+)
 
 
 def only(*objects: dict[str, Any], references: References | None = None) -> Any:
@@ -46,8 +52,14 @@ def test_region_only_location_leaves_the_country_unknown() -> None:
 
 
 def test_identity_sectors_map_to_sector_and_category_one_target_each() -> None:
-    grid = obj("identity", 2, name="Grid Co", identity_class="organization",
-               sectors=["energy", "technology"], x_country="UA")
+    grid = obj(
+        "identity",
+        2,
+        name="Grid Co",
+        identity_class="organization",
+        sectors=["energy", "technology"],
+        x_country="UA",
+    )
     incident = only(grid, rel(3, "targets", CAMPAIGN, grid))
     assert [(t.name, t.country, t.sector, t.category) for t in incident.targets] == [
         ("Grid Co", "UKR", "energy", "critical_infrastructure"),
@@ -59,36 +71,54 @@ def test_identity_sectors_map_to_sector_and_category_one_target_each() -> None:
 
 
 def test_identity_country_from_a_located_at_location() -> None:
-    ministry = obj("identity", 2, name="Ministry", identity_class="organization",
-                   sectors=["government-national"])
+    ministry = obj(
+        "identity",
+        2,
+        name="Ministry",
+        identity_class="organization",
+        sectors=["government-national"],
+    )
     estonia = obj("location", 4, country="EE")
-    incident = only(ministry, estonia, rel(3, "targets", CAMPAIGN, ministry),
-                    rel(5, "located-at", ministry, estonia))
+    incident = only(
+        ministry,
+        estonia,
+        rel(3, "targets", CAMPAIGN, ministry),
+        rel(5, "located-at", ministry, estonia),
+    )
     assert [(t.country, t.sector, t.category) for t in incident.targets] == [
-        ("EST", "government", "state_institutions")]
+        ("EST", "government", "state_institutions")
+    ]
 
 
 def test_misp_sector_names_map_through_the_galaxy_synonyms(references: References) -> None:
     bank = obj("identity", 2, name="Bank", identity_class="organization", sectors=["Financial"])
     incident = only(bank, rel(3, "targets", CAMPAIGN, bank), references=references)
     assert (incident.targets[0].sector, incident.targets[0].category) == (
-        "finance", "critical_infrastructure")
+        "finance",
+        "critical_infrastructure",
+    )
     assert only(bank, rel(3, "targets", CAMPAIGN, bank)).targets[0].sector is None
 
 
 def test_a_government_identity_behind_the_actor_is_a_direct_link() -> None:
     actor = obj("intrusion-set", 2, name="Unit X")
     gov = obj("identity", 4, name="Ruritania", identity_class="government", x_country="RU")
-    incident = only(actor, gov, rel(3, "attributed-to", CAMPAIGN, actor),
-                    rel(5, "attributed-to", actor, gov))
+    incident = only(
+        actor, gov, rel(3, "attributed-to", CAMPAIGN, actor), rel(5, "attributed-to", actor, gov)
+    )
     assert incident.initiator.name == "Unit X"
     assert (incident.attribution.state, incident.attribution.level) == ("RUS", "direct")
     assert incident.provenance["attribution.level"].source == gov["id"]
 
 
 def test_nation_state_and_government_resources_stay_unknown_but_are_kept() -> None:
-    actor = obj("threat-actor", 2, name="Bear", threat_actor_types=["nation-state"],
-                resource_level="government")
+    actor = obj(
+        "threat-actor",
+        2,
+        name="Bear",
+        threat_actor_types=["nation-state"],
+        resource_level="government",
+    )
     result = read_bundle(bundle(CAMPAIGN, actor, rel(3, "attributed-to", CAMPAIGN, actor)))
     incident = result.incidents[0]
     assert incident.attribution.level is None and incident.initiator.category is None
@@ -97,14 +127,19 @@ def test_nation_state_and_government_resources_stay_unknown_but_are_kept() -> No
     assert "direct" in reasons["attribution.level"] and "indirect" in reasons["attribution.level"]
 
 
-@pytest.mark.parametrize(("types", "category"), [
-    (["criminal"], "criminal"),
-    (["crime-syndicate", "spy"], "criminal"),
-    (["activist"], "non_state_group"),
-    (["terrorist", "criminal"], None),  # two kinds of actor
-    (["hacker"], None),
-])
-def test_threat_actor_types_give_the_initiator_category(types: list[str], category: str | None) -> None:
+@pytest.mark.parametrize(
+    ("types", "category"),
+    [
+        (["criminal"], "criminal"),
+        (["crime-syndicate", "spy"], "criminal"),
+        (["activist"], "non_state_group"),
+        (["terrorist", "criminal"], None),  # two kinds of actor
+        (["hacker"], None),
+    ],
+)
+def test_threat_actor_types_give_the_initiator_category(
+    types: list[str], category: str | None
+) -> None:
     actor = obj("threat-actor", 2, name="A", threat_actor_types=types)
     incident = only(actor, rel(3, "attributed-to", CAMPAIGN, actor))
     assert incident.initiator.category == category
@@ -112,25 +147,39 @@ def test_threat_actor_types_give_the_initiator_category(types: list[str], catego
 
 def test_an_individual_identity_as_initiator() -> None:
     person = obj("identity", 2, name="J. Doe", identity_class="individual")
-    assert only(person, rel(3, "attributed-to", CAMPAIGN, person)).initiator.category == "individual"
+    assert (
+        only(person, rel(3, "attributed-to", CAMPAIGN, person)).initiator.category == "individual"
+    )
 
 
 def test_actor_location_is_the_initiator_country() -> None:
     actor = obj("intrusion-set", 2, name="G")
     place = obj("location", 4, country="KP")
-    incident = only(actor, place, rel(3, "attributed-to", CAMPAIGN, actor),
-                    rel(5, "located-at", actor, place))
+    incident = only(
+        actor, place, rel(3, "attributed-to", CAMPAIGN, actor), rel(5, "located-at", actor, place)
+    )
     assert incident.initiator.country == "PRK"
     assert incident.attribution.state is None  # where the hands are is not whose act it is
 
 
 def test_impact_techniques_are_evidence_never_a_decided_effect() -> None:
-    wipe = obj("attack-pattern", 2, name="Disk Wipe",
-               external_references=[{"source_name": "mitre-attack", "external_id": "T1561"}])
-    crypt = obj("attack-pattern", 4, name="Data Encrypted for Impact",
-                external_references=[{"source_name": "mitre-attack", "external_id": "T1486"}])
-    result = read_bundle(bundle(CAMPAIGN, wipe, crypt, rel(3, "uses", CAMPAIGN, wipe),
-                                rel(5, "uses", CAMPAIGN, crypt)))
+    wipe = obj(
+        "attack-pattern",
+        2,
+        name="Disk Wipe",
+        external_references=[{"source_name": "mitre-attack", "external_id": "T1561"}],
+    )
+    crypt = obj(
+        "attack-pattern",
+        4,
+        name="Data Encrypted for Impact",
+        external_references=[{"source_name": "mitre-attack", "external_id": "T1486"}],
+    )
+    result = read_bundle(
+        bundle(
+            CAMPAIGN, wipe, crypt, rel(3, "uses", CAMPAIGN, wipe), rel(5, "uses", CAMPAIGN, crypt)
+        )
+    )
     incident = result.incidents[0]
     assert incident.effects.disruption is None and incident.effects.ransomware is None
     assert "T1561 Disk Wipe" in incident.provenance["effects.disruption"].value
@@ -141,17 +190,25 @@ def test_impact_techniques_are_evidence_never_a_decided_effect() -> None:
 
 
 def test_exfiltration_tactic_is_evidence_for_data_theft() -> None:
-    exfil = obj("attack-pattern", 2, name="Some exfiltration",
-                kill_chain_phases=[{"kill_chain_name": "mitre-attack", "phase_name": "exfiltration"}],
-                external_references=[{"source_name": "mitre-attack", "external_id": "T1020"}])
+    exfil = obj(
+        "attack-pattern",
+        2,
+        name="Some exfiltration",
+        kill_chain_phases=[{"kill_chain_name": "mitre-attack", "phase_name": "exfiltration"}],
+        external_references=[{"source_name": "mitre-attack", "external_id": "T1020"}],
+    )
     incident = only(exfil, rel(3, "uses", CAMPAIGN, exfil))
     assert incident.effects.data_theft is None
     assert "T1020" in incident.provenance["effects.data_theft"].value
 
 
 def test_ics_technique_tactics_come_from_attack(references: References) -> None:
-    loss = obj("attack-pattern", 2, name="Loss of Control",
-               external_references=[{"source_name": "mitre-attack", "external_id": "T0827"}])
+    loss = obj(
+        "attack-pattern",
+        2,
+        name="Loss of Control",
+        external_references=[{"source_name": "mitre-attack", "external_id": "T0827"}],
+    )
     incident = only(loss, rel(3, "uses", CAMPAIGN, loss), references=references)
     assert "T0827" in incident.provenance["effects.disruption"].value
     assert "effects.disruption" not in only(loss, rel(3, "uses", CAMPAIGN, loss)).provenance
@@ -165,8 +222,9 @@ def test_galaxy_finds_an_actor_by_attack_alias(references: References) -> None:
 
 
 def test_last_seen_before_first_seen_is_refused_by_stix2() -> None:
-    backwards = obj("campaign", 1, name="c", first_seen="2022-02-24T00:00:00Z",
-                    last_seen="2021-01-01T00:00:00Z")
+    backwards = obj(
+        "campaign", 1, name="c", first_seen="2022-02-24T00:00:00Z", last_seen="2021-01-01T00:00:00Z"
+    )
     with pytest.raises(StixError) as caught:
         read_bundle(bundle(backwards))
     assert caught.value.object_id == backwards["id"] and "last_seen" in str(caught.value)
@@ -176,7 +234,8 @@ def test_intrusion_sets_make_incidents_when_there_is_no_campaign_or_report() -> 
     group = obj("intrusion-set", 2, name="G", first_seen="2019-05-01T00:00:00Z")
     result = read_bundle(bundle(group))
     assert [(i.name, i.initiator.name, i.start_date) for i in result.incidents] == [
-        ("G", "G", dt.date(2019, 5, 1))]
+        ("G", "G", dt.date(2019, 5, 1))
+    ]
     assert "intrusion-set" in result.grouping
 
 
@@ -191,9 +250,14 @@ def test_unknown_is_not_absent_targets() -> None:
 
 
 def test_a_report_on_a_campaign_adds_its_urls_to_the_sources() -> None:
-    report = obj("report", 8, name="R", published="2022-03-02T00:00:00Z",
-                 object_refs=[CAMPAIGN["id"]],
-                 external_references=[{"source_name": "vendor", "url": "https://example.org/v"}])
+    report = obj(
+        "report",
+        8,
+        name="R",
+        published="2022-03-02T00:00:00Z",
+        object_refs=[CAMPAIGN["id"]],
+        external_references=[{"source_name": "vendor", "url": "https://example.org/v"}],
+    )
     incident = only(report)
     assert incident.sources == ["https://example.org/r", "https://example.org/v"]
 
@@ -201,12 +265,19 @@ def test_a_report_on_a_campaign_adds_its_urls_to_the_sources() -> None:
 def test_a_report_of_threat_actors_takes_the_actor_no_other_is_attributed_to() -> None:
     front = obj("threat-actor", 2, name="Front", threat_actor_types=["activist"])
     boss = obj("threat-actor", 4, name="Boss", threat_actor_types=["nation-state"])
-    report = obj("report", 8, name="R", published="2022-03-02T00:00:00Z",
-                 object_refs=[front["id"], boss["id"]])
+    report = obj(
+        "report",
+        8,
+        name="R",
+        published="2022-03-02T00:00:00Z",
+        object_refs=[front["id"], boss["id"]],
+    )
     result = read_bundle(bundle(front, boss, report, rel(3, "attributed-to", front, boss)))
     (incident,) = result.incidents
     assert incident.id == "stix:" + report["id"]
     assert incident.initiator.name == "Front"
     assert incident.initiator.category == "non_state_group"
-    assert incident.start_date is None  # the actor has no first_seen; published is not a date of the operation
+    assert (
+        incident.start_date is None
+    )  # the actor has no first_seen; published is not a date of the operation
     assert "report" in result.grouping

@@ -68,8 +68,11 @@ def test_a_relationship_to_a_missing_object_names_it() -> None:
 
 @pytest.mark.parametrize("garbage", ["Garbage!!", "", 42, None, "a"])
 def test_garbage_types_are_refused(garbage: object) -> None:
-    thing = {"type": garbage, "id": f"{garbage}--{sid('x', 1).split('--')[1]}",
-             "spec_version": "2.1"}
+    thing = {
+        "type": garbage,
+        "id": f"{garbage}--{sid('x', 1).split('--')[1]}",
+        "spec_version": "2.1",
+    }
     error = refusal(bundle(thing))
     assert error.field == "type" and error.object_id
 
@@ -135,19 +138,46 @@ def test_front_ends_can_tell_a_bundle_from_an_incident_file() -> None:
 
 
 _JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=20)
-    | st.sampled_from(["2.1", "campaign", "relationship", "2020-01-01T00:00:00Z", sid("campaign", 1)]),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-        st.sampled_from(["type", "id", "spec_version", "name", "created", "modified",
-                         "first_seen", "source_ref", "target_ref", "relationship_type",
-                         "object_refs", "sectors", "x_a"]), inner, max_size=6),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=20)
+    | st.sampled_from(
+        ["2.1", "campaign", "relationship", "2020-01-01T00:00:00Z", sid("campaign", 1)]
+    ),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "type",
+                    "id",
+                    "spec_version",
+                    "name",
+                    "created",
+                    "modified",
+                    "first_seen",
+                    "source_ref",
+                    "target_ref",
+                    "relationship_type",
+                    "object_refs",
+                    "sectors",
+                    "x_a",
+                ]
+            ),
+            inner,
+            max_size=6,
+        )
+    ),
     max_leaves=12,
 )
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(_JSON, max_size=3), st.booleans())
-def test_any_json_is_accepted_or_refused_with_a_named_reason(objects: list[Any], valid_first: bool) -> None:
+def test_any_json_is_accepted_or_refused_with_a_named_reason(
+    objects: list[Any], valid_first: bool
+) -> None:
     prefix = [obj("campaign", 7, name="c")] if valid_first else []
     with contextlib.suppress(CybernormsError):  # a refusal is fine; anything else is a bug
         read_bundle(bundle(*prefix, *objects))

@@ -23,18 +23,31 @@ def test_traces_name_the_stix_objects_behind_the_facts() -> None:
     campaign = obj("campaign", 1, name="Grid attack", first_seen="2015-12-23T00:00:00Z")
     group = obj("intrusion-set", 2, name="Unit X")
     gov = obj("identity", 4, name="Ruritania", identity_class="government", x_country="RU")
-    grid = obj("identity", 6, name="Oblenergo", identity_class="organization",
-               sectors=["energy"], x_country="UA")
-    (incident,) = read_bundle(bundle(
-        campaign, group, gov, grid,
-        rel(3, "attributed-to", campaign, group), rel(5, "attributed-to", group, gov),
-        rel(7, "targets", campaign, grid),
-    )).incidents
+    grid = obj(
+        "identity",
+        6,
+        name="Oblenergo",
+        identity_class="organization",
+        sectors=["energy"],
+        x_country="UA",
+    )
+    (incident,) = read_bundle(
+        bundle(
+            campaign,
+            group,
+            gov,
+            grid,
+            rel(3, "attributed-to", campaign, group),
+            rel(5, "attributed-to", group, gov),
+            rel(7, "targets", campaign, grid),
+        )
+    ).incidents
     books = load_rulebooks()
     verdicts = Evaluator(books.packages, books.profiles, books.positions).verdicts(incident)
     sources = {
         node["fact"]: node["source"]["source"]
-        for v in verdicts for node in nodes(v.to_json()["trace"] or {})
+        for v in verdicts
+        for node in nodes(v.to_json()["trace"] or {})
         if "source" in node
     }
     assert sources["attribution.level"] == gov["id"]

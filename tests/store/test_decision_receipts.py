@@ -130,9 +130,7 @@ def test_a_swapped_document_is_refused(log: SignedLog) -> None:
 def test_a_receipt_from_another_log_is_refused(log: SignedLog, tmp_path: object) -> None:
     _decided(log, objection=False)
     receipt = log.registry.decision_receipt(now=log.now)
-    other = Registry.init(
-        f"sqlite:///{tmp_path}/other.db", log_key_file=f"{tmp_path}/other.logkey"
-    )
+    other = Registry.init(f"sqlite:///{tmp_path}/other.db", log_key_file=f"{tmp_path}/other.logkey")
     with other, pytest.raises(DecisionReceiptError, match="checkpoint"):
         verify_decision_receipt(receipt, _vkey(other))
 

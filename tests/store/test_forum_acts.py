@@ -297,7 +297,9 @@ def test_a_consensus_claimed_while_an_objection_is_on_the_log(log: SignedLog) ->
     log.by(secretariat("oewg")).refuses(refuse.ConsensusBlocked).close(
         forum="oewg", call="c1", revision=HASH_V1, outcome="adopted_without_vote"
     )
-    log.by(secretariat("oewg")).close(forum="oewg", call="c1", revision=HASH_V1, outcome="no_decision")
+    log.by(secretariat("oewg")).close(
+        forum="oewg", call="c1", revision=HASH_V1, outcome="no_decision"
+    )
     assert log.state.adoption_of(HASH_V1) is None
 
 

@@ -42,7 +42,14 @@ def test_an_intact_log_passes_the_audit(registry: Registry, fra: World) -> None:
     report = registry.verify_log()
     assert report.ok, report.problems
     assert report.size == 6
-    assert report.records == {"root": 1, "profile": 3, "package": 1, "position": 1, "act": 0, "decision": 0}
+    assert report.records == {
+        "root": 1,
+        "profile": 3,
+        "package": 1,
+        "position": 1,
+        "act": 0,
+        "decision": 0,
+    }
 
 
 def test_a_log_entry_altered_in_the_database_is_detected(registry: Registry, fra: World) -> None:

@@ -182,3 +182,19 @@ def test_the_servers_address_leads_to_the_dashboard(client: TestClient) -> None:
     answer = client.get("/", follow_redirects=False)
     assert answer.status_code == 307 and answer.headers["location"] == "/web/"
     assert "/" not in client.get("/openapi.json").json()["paths"]  # not an API resource
+
+
+def test_a_rule_page_counts_its_verdicts_in_its_questions_words(client: TestClient) -> None:
+    """The per-rule tallies of an attribution and a permission rule name no violation."""
+    for rule, words in (
+        ("il.state_responsibility", ("attributable",)),
+        ("il.countermeasures", ("permitted", "not_permitted", "undetermined")),
+    ):
+        page = client.get(f"/web/rule?id={rule}")
+        assert page.status_code == 200
+        counts = page.text[page.text.index("<th>outcomes</th>") :]
+        counts = counts[: counts.index("</table>")]
+        assert any(f'class="outcome {w}"' in counts for w in words), counts
+        assert "outcome violation" not in counts and "outcome no_violation" not in counts
+    incident = client.get("/web/incident?id=cn:2017-notpetya").text
+    assert '<span class="outcome attributable">attributable</span>' in incident

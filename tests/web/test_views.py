@@ -54,6 +54,30 @@ def test_heat_map_counts_package_violations_only(incidents_dir: Path) -> None:
         1
         for row in cat.rows
         for v in row.verdicts
-        if v.outcome.label == "violation" and not v.basis.startswith("position:")
+        if v.word == "violation" and not v.basis.startswith("position:")
     )
     assert sum(c.count for c in heat.cells) == expected > 0
+    assert not {c.rule for c in heat.cells} & {"il.state_responsibility", "il.countermeasures"}
+
+
+def test_attributions_and_permissions_are_never_counted_or_shown_as_violations(
+    incidents_dir: Path,
+) -> None:
+    """Issue 11's leftover: the dashboard counted and labelled ``il.state_responsibility``
+    and ``il.countermeasures`` verdicts with breach words; they read in their question's."""
+    cat = Catalogue(BOOKS, loading.load_incident_inputs([incidents_dir]).incidents, "test")
+    for row in cat.rows:
+        breaches = sum(1 for v in row.verdicts if v.word == "violation")
+        assert sum(n for _, n in row.violations()) == breaches
+    notpetya = next(r for r in cat.rows if r.incident.id == "cn:2017-notpetya")
+    matrix = templates.get_template("macros.html").module.outcome  # type: ignore[attr-defined]
+    attributed = next(v for v in notpetya.verdicts if v.rule == "il.state_responsibility")
+    shown = str(matrix(attributed))
+    assert "attributable" in shown and "violation" not in shown
+    chosen = cat.filtered(Filters(outcome="attributable"))
+    assert notpetya in chosen
+    assert all(
+        any(v.word == "violation" for v in r.verdicts)
+        for r in cat.filtered(Filters(outcome="violation"))
+    )
+    assert "permitted" in cat.choices()["outcome"] and "attributable" in cat.choices()["outcome"]

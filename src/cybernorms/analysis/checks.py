@@ -23,7 +23,7 @@ import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import z3
@@ -47,6 +47,7 @@ from cybernorms.engine.profiles import ProfileBook
 from cybernorms.engine.reference import Concrete, subject_value
 from cybernorms.model.facts import Incident
 from cybernorms.model.profile import Profile
+from cybernorms.model.verdict import Outcome, Question, word
 from cybernorms.rules import ir
 from cybernorms.rules.package import Package, Position, Rule
 from cybernorms.semantics import lenses
@@ -103,6 +104,10 @@ class Analysis:
             lambda: [*self.space.constraints, *self.profiles.constraints], self.options.budget
         )
         self.base_table = {r.key: r for p in packages for r in p.rules}
+        # The question of every rule by id (the packages' and those positions add): a claim
+        # about a rule reads in its words.
+        self.questions = {r.id: r.question for p in packages for r in p.rules}
+        self.questions.update((r.id, r.question) for pos in positions for r in pos.added)
         self.parties = {p.id: p.parties for p in packages}
         self.today = dt.date.today()
         self.consensus = self._encoder(self.base_table)
@@ -249,6 +254,7 @@ class Analysis:
         )
         if incident is None:
             return self.rejected(lens, rules, message)
+        claims = [replace(c, question=self.questions.get(c.rule, c.question)) for c in claims]
         return Finding(
             kind,
             severity,
@@ -563,6 +569,12 @@ class Analysis:
             mine = self.verdicts(lens, rule)
             theirs = self.verdicts(self.package_lens(self.packages[rule.package]), base)
             cons_basis = self.packages[rule.package].basis
+            # In the rule's question's words: a violation, or "attributable" / "permitted".
+            yes = (
+                "a violation"
+                if rule.question == Question.BREACH
+                else f"'{word(rule.question, Outcome.VIOLATION)}'"
+            )
             stated = (
                 f"holds the question open in part ({rule.reason})"
                 if rule.held_open_in_part
@@ -570,21 +582,24 @@ class Analysis:
                 if rule.reason is not None and not rule.held_open
                 else f"holds the question open ({rule.reason})"
                 if rule.held_open
-                else "finds no violation"
+                else f"does not find {yes}"
             )
             # (position, package) outcome pairs that make a departure. A rule held open in
             # part departs also where the package decides no_violation and the state keeps
             # the case open: that is the whole point of its ``open_when``.
-            pairs: list[tuple[Callable[[Verdict], Any], Callable[[Verdict], Any], str]] = [
+            # The last item: whether the witness must show the case held open itself.
+            pairs: list[tuple[Callable[[Verdict], Any], Callable[[Verdict], Any], str, bool]] = [
                 (
                     lambda v: v.outcome.viol,
                     lambda v: z3.Not(v.outcome.viol),
-                    "finds a violation the package does not",
+                    f"finds {yes} where the package does not",
+                    False,
                 ),
                 (
                     lambda v: z3.Not(v.outcome.viol),
                     lambda v: v.outcome.viol,
-                    f"{stated} where the package finds a violation",
+                    f"{stated} where the package finds {yes}",
+                    False,
                 ),
             ]
             if rule.open_when is not None:
@@ -593,18 +608,18 @@ class Analysis:
                 open_case = dataclasses.replace(
                     rule, id=f"{rule.id}#open_when", violated=rule.open_when, open_when=None
                 )
-                encoder = lens.encoder
                 pairs.append(
                     (
-                        lambda v: z3.And(
+                        lambda v, enc=lens.encoder, case=open_case: z3.And(
                             v.outcome.of("undetermined"),
-                            encoder.outcome(open_case, v.subject).viol,
+                            enc.outcome(case, v.subject).viol,
                         ),
                         lambda v: v.outcome.of("no_violation"),
-                        f"{stated} where the package finds no violation",
+                        f"{stated} where the package does not find {yes}",
+                        True,
                     )
                 )
-            for mine_is, theirs_is, label in pairs:
+            for mine_is, theirs_is, label, held in pairs:
                 goal = disj(
                     *[
                         z3.And(x.guard, mine_is(x), theirs_is(y))
@@ -627,7 +642,6 @@ class Analysis:
                         ]
                         if claims[0].outcome != claims[1].outcome:
                             break
-                held = label.endswith("no violation") and rule.open_when is not None
                 out.append(
                     self.claimed(
                         lens,

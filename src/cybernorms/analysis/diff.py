@@ -250,10 +250,11 @@ def _witness(
             if known
             else None
         )
-        basis = evaluators["old"].packages[rule_id_package(evaluators, rule_id)].basis
+        package = evaluators["old"].packages[rule_id_package(evaluators, rule_id)]
+        question = package.rule(rule_id).question  # the claims read in its words
         claims = [
-            Claim(basis, rule_id, subject, o_old, "old"),
-            Claim(basis, rule_id, subject, o_new, "new"),
+            Claim(package.basis, rule_id, subject, o_old, "old", question),
+            Claim(package.basis, rule_id, subject, o_new, "new", question),
         ]
         break
     incident = build_witness(

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from cybernorms.model.facts import Incident
 from cybernorms.model.profile import Profile
+from cybernorms.model.verdict import Outcome, word
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -26,15 +27,22 @@ class Claim:
     basis: str
     rule: str
     subject: str | None
-    outcome: str
+    outcome: str  # the engine's outcome label, as the interpreter is checked against
     version: str = ""  # which rulebook version (``diff``: "old" or "new"); "" otherwise
+    question: str = "breach"  # what the rule answers: how ``outcome`` reads (``word``)
+
+    @property
+    def word(self) -> str:
+        """The outcome in the words of the rule's question (``attributable``, never
+        ``violation``, for an attribution rule): what every report shows."""
+        return word(self.question, Outcome.parse(self.outcome))
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "basis": self.basis,
             "rule": self.rule,
             "subject": self.subject,
-            "outcome": self.outcome,
+            "outcome": self.word,
         }
         if self.version:
             out["version"] = self.version

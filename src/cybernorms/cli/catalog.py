@@ -18,7 +18,7 @@ import typer
 
 from cybernorms.cli import options
 from cybernorms.cli.console import cell, out
-from cybernorms.cli.helpscreen import Command
+from cybernorms.cli.helpscreen import Command, Group
 
 Row = dict[str, Any]
 
@@ -34,7 +34,16 @@ def _books(rulebooks: Sequence[Path], no_shipped: bool, position: Sequence[str])
     return compose(rulebooks, shipped=not no_shipped, positions=position, with_examples=True).books
 
 
-def _print_rows(rows: list[Row], columns: Sequence[str], fmt: ListFormat, title: str) -> None:
+# How a column of a list reads on a terminal: ``id`` never broken (ids, dates, versions),
+# ``list`` one item per line, ``text`` wrapped in the space left, ``titled`` the item's id
+# with its title beneath (dim) in the space left.
+Column = tuple[str, str]
+
+
+def _print_rows(rows: list[Row], columns: Sequence[Column], fmt: ListFormat, title: str) -> None:
+    """JSON: every key of every row. Table: ``columns`` only (the long ``source`` and the
+    criteria are for ``show``), fitted to the terminal without breaking an id (issue 11:
+    titles and sources side by side broke every id at 80 columns)."""
     if fmt is ListFormat.json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -42,11 +51,40 @@ def _print_rows(rows: list[Row], columns: Sequence[str], fmt: ListFormat, title:
     from rich.table import Table
 
     table = Table(title=title)
-    for c in columns:
-        table.add_column(c, overflow="fold")
+    for key, kind in columns:
+        if kind in ("text", "titled"):
+            table.add_column(key, overflow="fold", ratio=1, min_width=12)
+        else:
+            table.add_column(key, no_wrap=True)
     for row in rows:
-        table.add_row(*(cell(_text(row[c])) for c in columns))
+        table.add_row(*(_cell(row, key, kind) for key, kind in columns))
     out().print(table)
+
+
+def _cell(row: Row, key: str, kind: str) -> str:
+    if kind == "reading":  # a column of its own, from several keys
+        return cell("\n".join(_reading(row)) or "-", newlines=True)
+    value = row[key]
+    if kind == "list" and isinstance(value, list):
+        return cell("\n".join(map(str, value)) or "-", newlines=True)
+    if kind == "titled":
+        return cell(_text(value)) + (f"\n[dim]{cell(row['title'])}[/]" if row["title"] else "")
+    return cell(_text(value))
+
+
+def _reading(position: Row) -> list[str]:
+    """What a position does with each rule it names, one line each."""
+    lines = []
+    for rule in position["overrides"]:
+        if rule in position["no_rule"]:
+            lines.append(f"no rule  {rule}")
+        elif rule in position["holds_open"]:
+            lines.append(f"open     {rule}")
+        else:
+            lines.append(f"re-reads {rule}")
+    lines += [f"agrees   {r}" for r in position["agrees"] if r not in position["overrides"]]
+    lines += [f"adds     {r}" for r in position["added"]]
+    return lines
 
 
 def _text(value: object) -> str:
@@ -81,13 +119,13 @@ def _family(
     name: str,
     help_text: str,
     rows_of: str,
-    columns: Sequence[str],
+    columns: Sequence[Column],
     detail_of: str,
     item: str,
 ) -> typer.Typer:
     """A ``list``/``show`` pair over ``service.listing``'s functions named ``rows_of`` and
     ``detail_of`` (by name: the service loads when a command runs, not for ``--help``)."""
-    family = typer.Typer(help=help_text, no_args_is_help=True)
+    family = typer.Typer(cls=Group, help=help_text, no_args_is_help=True)
 
     def rows(books: Any) -> list[Row]:
         from cybernorms.service import listing
@@ -133,7 +171,7 @@ def register(app: typer.Typer) -> None:
             "Rules",
             "The rules of the loaded packages and positions: list, show RULE.",
             "rule_rows",
-            ("id", "package", "title", "kind", "source"),
+            (("id", "titled"), ("package", "id"), ("kind", "id"), ("question", "id")),
             "rule_detail",
             "RULE",
         ),
@@ -144,7 +182,13 @@ def register(app: typer.Typer) -> None:
             "Packages",
             "The loaded packages: list, show ID.",
             "package_rows",
-            ("id", "version", "title", "basis", "rules", "requires"),
+            (
+                ("id", "titled"),
+                ("version", "id"),
+                ("basis", "id"),
+                ("rules", "id"),
+                ("requires", "list"),
+            ),
             "package_detail",
             "ID",
         ),
@@ -155,7 +199,7 @@ def register(app: typer.Typer) -> None:
             "Positions",
             "The loaded national and group positions: list, show ISO3.",
             "position_rows",
-            ("state", "title", "date", "package", "overrides", "added"),
+            (("state", "id"), ("date", "id"), ("rules", "reading"), ("title", "text")),
             "position_detail",
             "ISO3",
         ),

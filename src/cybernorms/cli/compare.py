@@ -32,8 +32,37 @@ STYLE = {
     "not_applicable": "dim",
 }
 
+# Space a column of the matrix takes beyond its widest text (rich's padding and border).
+_PADDING = 3
+# Narrowest useful widths of the matrix's rule and deciding-facts columns.
+_RULE_MIN, _DECIDING_MIN = 18, 24
 
-def _print_table(matrix: dict[str, Any]) -> None:
+
+def _matrix_width(matrix: dict[str, Any]) -> int:
+    """The narrowest the rules x readings matrix can be without breaking an outcome word."""
+    from cybernorms.report.matrix import cell_text
+
+    readings = sum(
+        max(len(c), *(len(cell_text(r, c)) for r in matrix["rows"])) + _PADDING
+        for c in matrix["columns"]
+    )
+    return readings + _RULE_MIN + len("subject") + _DECIDING_MIN + 3 * _PADDING
+
+
+def compare_tables(matrix: dict[str, Any], width: int) -> list[Any]:
+    """What ``compare`` prints on a terminal ``width`` columns wide: the rules x readings
+    matrix when it fits, else readings as rows (issue 11: twelve positions in columns broke
+    every outcome word at 80 and 120 columns, even at 200).
+
+    Readings as rows: per rule and subject, one line per outcome, naming the readings that
+    reached it (``package`` first, positions by ISO3) and, where a position departs from the
+    package, the facts that decided it."""
+    if matrix["rows"] and _matrix_width(matrix) > width:
+        return _by_outcome(matrix)
+    return _matrix(matrix)
+
+
+def _matrix(matrix: dict[str, Any]) -> list[Any]:
     from rich.table import Table
 
     from cybernorms.report.matrix import cell_text, heading
@@ -61,12 +90,73 @@ def _print_table(matrix: dict[str, Any]) -> None:
             for c, f in row["deciding"].items()
         )
         table.add_row(rule, cell(row["subject"] or "-"), *cells, deciding)
-    out().print(table)
-    out().print(
+    return [
+        table,
         "[dim]package: each rule's own package (consensus or restatement). position:ISO3 is "
         "one state's reading, never consensus; dim: the position does not read the rule "
-        "itself. *: differs from the package.[/]"
-    )
+        "itself. *: differs from the package.[/]",
+    ]
+
+
+def _short(column: str) -> str:
+    return column.removeprefix("position:")
+
+
+def _by_outcome(matrix: dict[str, Any]) -> list[Any]:
+    from rich.table import Table
+
+    from cybernorms.report.matrix import heading
+
+    table = Table(title=cell(heading(matrix)))
+    table.add_column("rule", overflow="fold", ratio=1, min_width=16)
+    table.add_column("subject", no_wrap=True)
+    table.add_column("outcome", no_wrap=True)
+    table.add_column("readings; deciding facts", overflow="fold", ratio=2)
+    for row in matrix["rows"]:
+        groups: dict[str, list[str]] = {}
+        for c in matrix["columns"]:  # package first: the columns' order
+            reading = row["readings"].get(c)
+            if reading is not None:
+                groups.setdefault(reading["outcome"], []).append(c)
+        rule = cell(row["rule"]) + (f"\n[dim]{cell(row['title'])}[/]" if row["title"] else "")
+        for index, (outcome, columns) in enumerate(groups.items()):
+            departs = [c for c in columns if c in row["deciding"]]
+            style = STYLE.get(outcome, "")
+            word = cell(outcome) + ("*" if departs else "")
+            names = ", ".join(
+                cell(_short(c)) if row["readings"][c]["own"] else f"[dim]{cell(_short(c))}°[/]"
+                for c in columns
+            )
+            same_facts: dict[str, list[str]] = {}  # readings decided by the same facts: once
+            for c in departs:
+                read = ", ".join(row["deciding"][c]) or "(no fact read)"
+                same_facts.setdefault(read, []).append(_short(c))
+            facts = "".join(
+                f"\n  [dim]{cell(', '.join(names))}: {cell(read)}[/]"
+                for read, names in same_facts.items()
+            )
+            first = index == 0
+            table.add_row(
+                rule if first else "",
+                cell(row["subject"] or "-") if first else "",
+                f"[{style}]{word}[/]" if style else word,
+                names + facts,
+                end_section=index == len(groups) - 1,
+            )
+    return [
+        table,
+        "[dim]package: each rule's own package (consensus or restatement); AUS, CAN, ...: "
+        "position:ISO3, one state's reading, never consensus. *: some readings differ from "
+        "the package; °: the position does not read the rule itself (the package's "
+        "outcome). A wider terminal shows the rules x readings matrix; -f markdown, html "
+        "and csv always do.[/]",
+    ]
+
+
+def _print_table(matrix: dict[str, Any]) -> None:
+    console = out()
+    for part in compare_tables(matrix, console.width):
+        console.print(part)
 
 
 def register(app: typer.Typer) -> None:

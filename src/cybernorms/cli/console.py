@@ -9,6 +9,7 @@ keeps rich from reading ``[...]`` in it as markup.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from functools import cache
@@ -24,10 +25,11 @@ T = TypeVar("T")
 
 @cache
 def out() -> Console:
-    """Standard output; wide when writing to a file or pipe (tables are read in full)."""
+    """Standard output; wide when writing to a file or pipe (tables are read in full),
+    unless ``$COLUMNS`` says how wide."""
     from rich.console import Console
 
-    return Console(width=None if sys.stdout.isatty() else 200)
+    return Console(width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200)
 
 
 @cache

@@ -25,6 +25,7 @@ from cybernorms.cli.outputs import OutputFormat, chosen_format, file_target, tex
 from cybernorms.service.formats import Detail, EngineName, InputFormat
 
 if TYPE_CHECKING:
+    from rich.table import Table
     from rich.tree import Tree
 
     from cybernorms.model.facts import Incident
@@ -99,36 +100,50 @@ def report_failed(loaded: IncidentSet) -> None:
 # -- output --------------------------------------------------------------------------------
 
 
-def print_table(verdicts: Iterable[Verdict], titles: dict[str, str]) -> None:
-    """Verdicts as a table that fits the terminal: each incident named once (on its first
-    row), the rule with its title, cells wrapped rather than cut."""
+def print_table(
+    verdicts: Iterable[Verdict], titles: dict[str, str], names: dict[str, str] | None = None
+) -> None:
+    """Verdicts as a table that fits the terminal (``verdict_table``)."""
+    out().print(verdict_table(verdicts, titles, names or {}))
+
+
+def verdict_table(
+    verdicts: Iterable[Verdict], titles: dict[str, str], names: dict[str, str]
+) -> Table:
+    """Four columns, so 80 fit without breaking an id (issue 11: six columns broke incident
+    and rule ids and bases at 80 and 120): each incident once, as the heading of its rows
+    (with its name); per verdict the rule with its title beneath and the facts missing, the
+    subject, the basis and the outcome in its question's words."""
     from rich.table import Table
 
     table = Table(title="Verdicts", show_lines=False, expand=False)
-    table.add_column("incident", overflow="fold", ratio=2)
-    table.add_column("rule", overflow="fold", ratio=3)
+    table.add_column("rule (title; missing facts)", overflow="fold", ratio=1, min_width=24)
     table.add_column("subject", no_wrap=True)
-    table.add_column("basis", overflow="fold", ratio=1)
+    table.add_column("basis", no_wrap=True)
     table.add_column("outcome", no_wrap=True)
-    table.add_column("missing", overflow="fold", ratio=2)
     previous = None
     for v in verdicts:
-        shown = "" if v.incident == previous else cell(v.incident)
-        if previous is not None and v.incident != previous:
-            table.add_section()
+        if v.incident != previous:
+            if previous is not None:
+                table.add_section()
+            name = names.get(v.incident)
+            heading = f"[bold]{cell(v.incident)}[/]" + (f" {cell(name)}" if name else "")
+            table.add_row(heading, "", "", "", end_section=True)
         previous = v.incident
         title = titles.get(v.rule)
         rule = cell(v.rule) + (f"\n[dim]{cell(title)}[/]" if title else "")
+        if v.missing:
+            rule += f"\n[yellow]missing: {cell(', '.join(v.missing))}[/]"
+        if v.reason:
+            rule += f"\n[dim]reason: {cell(v.reason)}[/]"
         label = v.word
         table.add_row(
-            shown,
             rule,
             cell(v.subject or "-"),
             cell(v.basis) + (f"\n[bold]{SELECTION_MARK}[/]" if v.selection else ""),
             f"[{OUTCOME_STYLE[label]}]{label}[/]",
-            cell(", ".join(v.missing) or (f"reason: {v.reason}" if v.reason else "")),
         )
-    out().print(table)
+    return table
 
 
 def print_summary(verdicts: Iterable[Verdict], incidents: int, illustrative: bool) -> None:
@@ -261,7 +276,7 @@ def write_verdicts(
 
         assert output is not None  # noqa: S101 - invariant that narrows a type; outputs.chosen_format refuses parquet without a file
         with file_target(output) as temp:
-            write_parquet(records, temp)
+            write_parquet(records, temp, named=output)
         return
     with text_target(output) as stream:
         if fmt in (OutputFormat.json, OutputFormat.jsonl):
@@ -357,7 +372,9 @@ def register(app: typer.Typer) -> None:
             [],
             "--outcome",
             metavar="OUTCOME",
-            help="Only this outcome: violation, no_violation, undetermined, not_applicable.",
+            help="Only this outcome, in the words of the rule's question: violation, "
+            "no_violation (breach), attributable, not_attributable (attribution), permitted, "
+            "not_permitted (permission), undetermined, not_applicable.",
         ),
         since: str | None = typer.Option(
             None, "--since", metavar="YYYY-MM-DD", help="Only incidents that started on or after."
@@ -393,6 +410,8 @@ def register(app: typer.Typer) -> None:
         its values. Repeatable options: --position, --package, --rulebooks, --profiles,
         --state, --victim, --sector, --rule, --basis, --outcome.
         """
+        from cybernorms.cli.boundary import report_refusal
+        from cybernorms.model.documents import DocumentError
         from cybernorms.service import evaluating, loading
         from cybernorms.service.selecting import Filters
 
@@ -410,9 +429,16 @@ def register(app: typer.Typer) -> None:
             since=parse_date(since, "--since"),
             until=parse_date(until, "--until"),
         )
-        loaded = load_inputs(
-            inputs, source_format, keep_going=keep_going, reference_data=reference_data
-        )
+        try:
+            loaded = load_inputs(
+                inputs, source_format, keep_going=keep_going, reference_data=reference_data
+            )
+        except DocumentError as exc:
+            if len(inputs) > 1 or any(p.is_dir() for p in inputs):
+                report_refusal(exc)  # then say how to evaluate the rest
+                err().print("hint: --keep-going evaluates the files that can be read")
+                raise typer.Exit(1) from exc
+            raise
         incidents = filters.incidents(loaded.incidents)
         composed = options.compose(rulebooks, no_shipped, position, package)
         if db is None:
@@ -426,6 +452,12 @@ def register(app: typer.Typer) -> None:
                 assume_defaults=assume_defaults,
             )
         else:  # the registry's packages, positions, profiles and forum record
+            # Said on stderr: $CYBERNORMS_DB, set for the registry commands, selects it too.
+            err().out(
+                f"note: with the registry {plain(db)} (--db or $CYBERNORMS_DB): its "
+                "publications, profiles and forum record",
+                highlight=False,
+            )
             with loading.registry_rulebooks(db, shipped=not no_shipped) as (directory, documents):
                 composed = options.compose([*rulebooks, directory], True, position, package)
                 books = composed.books
@@ -450,7 +482,7 @@ def register(app: typer.Typer) -> None:
             )
         )
         if fmt is OutputFormat.table and output is None:
-            print_table(verdicts, rule_titles(books))
+            print_table(verdicts, rule_titles(books), {i.id: i.name for i in incidents if i.name})
         elif fmt is OutputFormat.summary and output is None:
             print_summary(verdicts, len(incidents), chosen.illustrative)
         else:
@@ -469,7 +501,13 @@ def register(app: typer.Typer) -> None:
     @app.command(cls=Command)
     def explain(
         inputs: list[Path] = options.inputs(),
-        incident: str = typer.Option(..., "--incident", "-i", metavar="ID", help="Incident id."),
+        incident: str | None = typer.Option(
+            None,
+            "--incident",
+            "-i",
+            metavar="ID",
+            help="Incident id (default: the input's only incident).",
+        ),
         rule: str = typer.Option(..., "--rule", "-r", metavar="RULE", help="Rule id."),
         subject: str | None = typer.Option(
             None, "--subject", "-s", metavar="ISO3", help="Subject state (default: every one)."
@@ -512,7 +550,7 @@ def register(app: typer.Typer) -> None:
             if e.reading is None:
                 out().print(f"[dim]{cell(r.source)}: {cell(r.text, newlines=True)}[/]")
             else:  # the position's reading, not the package's text
-                out().print(cell(e.reading))
+                out().print(cell(_LAYOUT_BREAK.sub(" ", e.reading)))  # criteria on one line
                 if r.note:
                     out().print(f"[dim]{cell(r.note, newlines=True)}[/]")
             out().print(

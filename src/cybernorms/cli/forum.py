@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.table import Table
 
+from cybernorms.cli.helpscreen import Command, Group
 from cybernorms.cli.registry import _db_option, _log_key_file_option, out, refusals, say
 from cybernorms.cli.terminal import printable
 
@@ -127,17 +128,21 @@ def _period_end(period: str) -> datetime:
 def register(app: typer.Typer) -> None:
     """Add the ``forum`` and ``treaty`` groups."""
     forum_app = typer.Typer(
-        help="Forums: members, proposals, decision calls, decisions.", no_args_is_help=True
+        cls=Group,
+        help="Forums: members, proposals, decision calls, decisions.",
+        no_args_is_help=True,
     )
     treaty_app = typer.Typer(
-        help="Treaties: instruments, reservations, entry into force.", no_args_is_help=True
+        cls=Group,
+        help="Treaties: instruments, reservations, entry into force.",
+        no_args_is_help=True,
     )
     app.add_typer(forum_app, name="forum")
     app.add_typer(treaty_app, name="treaty")
 
     # --- forums ------------------------------------------------------------------------------
 
-    @forum_app.command("new")
+    @forum_app.command("new", cls=Command)
     def forum_new(
         forum: str = typer.Argument(..., help="Forum id (lower-case words joined by -)."),
         name: str = typer.Option(..., "--name", help="The forum's name."),
@@ -166,7 +171,7 @@ def register(app: typer.Typer) -> None:
             fields = forum_new_fields(forum, name, mandate, rule, quorum, eligible, terms)
             _print_act(a.publish(a.author(forum=forum), lambda _s: fields))
 
-    @forum_app.command("join")
+    @forum_app.command("join", cls=Command)
     def forum_join(
         forum: str = typer.Argument(...),
         state: str = typer.Option(..., "--state", help="ISO3 code of the joining state."),
@@ -184,7 +189,7 @@ def register(app: typer.Typer) -> None:
             fields = {"kind": "join", "forum": forum, "state": state, "role": role}
             _print_act(a.publish(a.author(state=state), lambda _s: fields))
 
-    @forum_app.command("leave")
+    @forum_app.command("leave", cls=Command)
     def forum_leave(
         forum: str = typer.Argument(...),
         state: str = typer.Option(..., "--state"),
@@ -197,7 +202,7 @@ def register(app: typer.Typer) -> None:
             fields = {"kind": "leave", "forum": forum, "state": state}
             _print_act(a.publish(a.author(state=state), lambda _s: fields))
 
-    @forum_app.command("propose")
+    @forum_app.command("propose", cls=Command)
     def forum_propose(
         forum: str = typer.Argument(...),
         proposal: str = typer.Argument(..., help="Proposal id."),
@@ -228,7 +233,7 @@ def register(app: typer.Typer) -> None:
                 )
             )
 
-    @forum_app.command("revise")
+    @forum_app.command("revise", cls=Command)
     def forum_revise(
         forum: str = typer.Argument(...),
         proposal: str = typer.Argument(...),
@@ -257,7 +262,7 @@ def register(app: typer.Typer) -> None:
             who = {"state": state} if state else {"forum": forum}
             _print_act(a.publish(a.author(**who), lambda _s: fields))
 
-    @forum_app.command("amend")
+    @forum_app.command("amend", cls=Command)
     def forum_amend(
         forum: str = typer.Argument(...),
         proposal: str = typer.Argument(...),
@@ -285,7 +290,7 @@ def register(app: typer.Typer) -> None:
 
             _print_act(a.publish(a.author(state=state), build))
 
-    @forum_app.command("call")
+    @forum_app.command("call", cls=Command)
     def forum_call(
         forum: str = typer.Argument(...),
         call: str = typer.Argument(..., help="Call id."),
@@ -316,7 +321,7 @@ def register(app: typer.Typer) -> None:
 
         return build
 
-    @forum_app.command("position")
+    @forum_app.command("position", cls=Command)
     def forum_position(
         forum: str = typer.Argument(...),
         call: str = typer.Argument(...),
@@ -348,7 +353,7 @@ def register(app: typer.Typer) -> None:
                 )
             )
 
-    @forum_app.command("vote")
+    @forum_app.command("vote", cls=Command)
     def forum_vote(
         forum: str = typer.Argument(...),
         call: str = typer.Argument(...),
@@ -360,7 +365,7 @@ def register(app: typer.Typer) -> None:
         """A member's vote in a voting call (once; never corrected)."""
         _by_state(key, db, state, _in_call("vote", forum, call, None, state=state, vote=vote))
 
-    @forum_app.command("concern")
+    @forum_app.command("concern", cls=Command)
     def forum_concern(
         forum: str = typer.Argument(...),
         call: str = typer.Argument(...),
@@ -373,7 +378,7 @@ def register(app: typer.Typer) -> None:
         act = _in_call("concern", forum, call, None, state=state, concern=concern)
         _by_state(key, db, state, act)
 
-    @forum_app.command("resolve")
+    @forum_app.command("resolve", cls=Command)
     def forum_resolve(
         forum: str = typer.Argument(...),
         call: str = typer.Argument(...),
@@ -394,7 +399,7 @@ def register(app: typer.Typer) -> None:
             }
             _print_act(a.publish(a.author(state=state), lambda _s: fields))
 
-    @forum_app.command("close")
+    @forum_app.command("close", cls=Command)
     def forum_close(
         forum: str = typer.Argument(...),
         call: str = typer.Argument(...),
@@ -437,7 +442,7 @@ def register(app: typer.Typer) -> None:
                 written = write_decision_receipt(db, receipt, log_key_file)
                 say(f"decision receipt: {printable(receipt)} ({written} acts, checkpoint)")
 
-    @forum_app.command("statement")
+    @forum_app.command("statement", cls=Command)
     def forum_statement(
         forum: str = typer.Argument(...),
         kind: str = typer.Option(
@@ -473,7 +478,7 @@ def register(app: typer.Typer) -> None:
             who = {"state": state} if state else {"forum": forum}
             _print_act(a.publish(a.author(**who), lambda _s: fields))
 
-    @forum_app.command("record")
+    @forum_app.command("record", cls=Command)
     def forum_record(
         history: Path = typer.Argument(..., help="A history file (rulebooks/record/...)."),
         key: list[Path] = _keys(),
@@ -488,7 +493,7 @@ def register(app: typer.Typer) -> None:
             count = load_recorded_history(history, key, db, unlocking)
         say(f"recorded {count} acts from public sources ({printable(history)})")
 
-    @forum_app.command("status")
+    @forum_app.command("status", cls=Command)
     def forum_status(
         forum: str = typer.Argument(...),
         db: str | None = _db_option(),
@@ -526,7 +531,7 @@ def register(app: typer.Typer) -> None:
                 + (f"; {printable(diss)}" if diss else "")
             )
 
-    @forum_app.command("history")
+    @forum_app.command("history", cls=Command)
     def forum_history(
         forum: str = typer.Argument(...),
         db: str | None = _db_option(),
@@ -557,7 +562,9 @@ def register(app: typer.Typer) -> None:
             package: str = typer.Argument(..., help="The treaty package id."),
             state: str = typer.Option(..., "--state"),
             depositary: str = typer.Option(..., "--depositary", help="The depositary's id."),
-            on: str = typer.Option(..., "--on", help="Date of signature or deposit."),
+            on: str = typer.Option(
+                ..., "--on", metavar="YYYY-MM-DD", help="Date of signature or deposit."
+            ),
             key: list[Path] = _keys(),
             db: str | None = _db_option(),
             recorded_by: str | None = _recorded_by(),
@@ -584,17 +591,17 @@ def register(app: typer.Typer) -> None:
         command.__doc__ = f"The depositary records a state's {kind} of the whole treaty."
         return command
 
-    treaty_app.command("sign")(_instrument("signature"))
-    treaty_app.command("ratify")(_instrument("ratification"))
-    treaty_app.command("accede")(_instrument("accession"))
+    treaty_app.command("sign", cls=Command)(_instrument("signature"))
+    treaty_app.command("ratify", cls=Command)(_instrument("ratification"))
+    treaty_app.command("accede", cls=Command)(_instrument("accession"))
 
-    @treaty_app.command("reserve")
+    @treaty_app.command("reserve", cls=Command)
     def treaty_reserve(
         package: str = typer.Argument(...),
         state: str = typer.Option(..., "--state"),
         norm: list[str] = typer.Option(..., "--norm", help="A norm the reservation concerns."),
         text: str = typer.Option(..., "--text"),
-        on: str = typer.Option(..., "--on"),
+        on: str = typer.Option(..., "--on", metavar="YYYY-MM-DD"),
         key: list[Path] = _keys(),
         db: str | None = _db_option(),
     ) -> None:
@@ -614,12 +621,12 @@ def register(app: typer.Typer) -> None:
 
         _by_state(key, db, state, build)
 
-    @treaty_app.command("object")
+    @treaty_app.command("object", cls=Command)
     def treaty_object(
         package: str = typer.Argument(...),
         state: str = typer.Option(..., "--state"),
         reservation: int = typer.Option(..., "--reservation", help="Its log entry."),
-        on: str = typer.Option(..., "--on"),
+        on: str = typer.Option(..., "--on", metavar="YYYY-MM-DD"),
         key: list[Path] = _keys(),
         db: str | None = _db_option(),
     ) -> None:
@@ -638,11 +645,11 @@ def register(app: typer.Typer) -> None:
 
         _by_state(key, db, state, build)
 
-    @treaty_app.command("denounce")
+    @treaty_app.command("denounce", cls=Command)
     def treaty_denounce(
         package: str = typer.Argument(...),
         state: str = typer.Option(..., "--state"),
-        on: str = typer.Option(..., "--on", help="Date of notification."),
+        on: str = typer.Option(..., "--on", metavar="YYYY-MM-DD", help="Date of notification."),
         key: list[Path] = _keys(),
         db: str | None = _db_option(),
     ) -> None:
@@ -652,7 +659,7 @@ def register(app: typer.Typer) -> None:
             fields = {"kind": "denunciation", "package": package, "state": state, "notified_on": on}
             _print_act(a.publish(a.author(state=state), lambda _s: fields))
 
-    @treaty_app.command("status")
+    @treaty_app.command("status", cls=Command)
     def treaty_status(
         package: str = typer.Argument(...),
         db: str | None = _db_option(),

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from cybernorms.cli.terminal import printable
 from cybernorms.service.formats import DATE_RULE, InputFormat
 
 if TYPE_CHECKING:
@@ -140,4 +141,9 @@ def compose(
     """The rulebooks the options name (shipped + ``--rulebooks`` + files by path)."""
     from cybernorms.service import loading
 
-    return loading.compose(extra, shipped=not no_shipped, positions=positions, packages=packages)
+    composed = loading.compose(
+        extra, shipped=not no_shipped, positions=positions, packages=packages
+    )
+    for line in composed.books.replaced:
+        typer.echo(f"note: {printable(line)}", err=True)
+    return composed

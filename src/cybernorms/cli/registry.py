@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from cybernorms.cli.helpscreen import Command, Group
 from cybernorms.cli.terminal import printable
 from cybernorms.errors import CybernormsError
 
@@ -95,26 +96,28 @@ def _print_publication(publication: Publication) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add init, verify and the keys, root, profile, package and log groups to the root."""
-    keys_app = typer.Typer(help="Signing keys of a state.", no_args_is_help=True)
+    keys_app = typer.Typer(cls=Group, help="Signing keys of a state.", no_args_is_help=True)
     root_app = typer.Typer(
-        help="A state's root of trust: its keys and threshold.", no_args_is_help=True
+        cls=Group, help="A state's root of trust: its keys and threshold.", no_args_is_help=True
     )
     profile_app = typer.Typer(
-        help="A state's signed profile, version by version.", no_args_is_help=True
+        cls=Group, help="A state's signed profile, version by version.", no_args_is_help=True
     )
-    package_app = typer.Typer(help="Signed, content-addressed packages.", no_args_is_help=True)
+    package_app = typer.Typer(
+        cls=Group, help="Signed, content-addressed packages.", no_args_is_help=True
+    )
     log_app = typer.Typer(
-        help="The transparency log: checkpoints, proofs, audits.", no_args_is_help=True
+        cls=Group, help="The transparency log: checkpoints, proofs, audits.", no_args_is_help=True
     )
     app.add_typer(keys_app, name="keys")
     app.add_typer(root_app, name="root")
     app.add_typer(profile_app, name="profile")
-    position_app = typer.Typer(help="Signed national positions.", no_args_is_help=True)
+    position_app = typer.Typer(cls=Group, help="Signed national positions.", no_args_is_help=True)
     app.add_typer(package_app, name="package")
     app.add_typer(position_app, name="position")
     app.add_typer(log_app, name="log")
 
-    @app.command("init")
+    @app.command("init", cls=Command)
     def init(
         db: str | None = _db_option(),
         origin: str = typer.Option(
@@ -138,7 +141,7 @@ def register(app: typer.Typer) -> None:
             say(f"log signing key: {printable(ready.key_path)} (mode 0600; keep it secret)")
         say(f"log verifier key: {printable(ready.vkey)}")
 
-    @app.command("verify")
+    @app.command("verify", cls=Command)
     def verify(
         receipt_file: Path = typer.Argument(
             ..., help="Receipt file (from `log prove` or `--receipt`)."
@@ -199,7 +202,7 @@ def register(app: typer.Typer) -> None:
 
     # -- keys ----------------------------------------------------------------------------------
 
-    @keys_app.command("new")
+    @keys_app.command("new", cls=Command)
     def keys_new(
         state: str = typer.Option(..., "--state", help="ISO 3166-1 alpha-3 code of the state."),
         out_dir: Path = typer.Option(..., "--out", help="Directory for the key files."),
@@ -235,7 +238,7 @@ def register(app: typer.Typer) -> None:
 
     # -- roots ---------------------------------------------------------------------------------
 
-    @root_app.command("new")
+    @root_app.command("new", cls=Command)
     def root_new(
         state: str = typer.Option(..., "--state", help="ISO3 code of the state."),
         key: list[Path] = _keys_option("Public (.pub) or private key file of a root key; repeat."),
@@ -259,7 +262,7 @@ def register(app: typer.Typer) -> None:
             f"`cybernorms root sign`"
         )
 
-    @root_app.command("sign")
+    @root_app.command("sign", cls=Command)
     def root_sign(
         root_file: Path = typer.Argument(..., help="Root document, or a signed root to co-sign."),
         key: list[Path] = _keys_option("Private key file; repeat for each signer."),
@@ -276,7 +279,7 @@ def register(app: typer.Typer) -> None:
             f"signature(s)"
         )
 
-    @root_app.command("publish")
+    @root_app.command("publish", cls=Command)
     def root_publish(
         signed_root: Path = typer.Argument(..., help="Signed root (from `root sign`)."),
         db: str | None = _db_option(),
@@ -287,7 +290,7 @@ def register(app: typer.Typer) -> None:
 
             _print_publication(service.publish_root(signed_root, db))
 
-    @root_app.command("history")
+    @root_app.command("history", cls=Command)
     def root_history(
         state: str = typer.Argument(..., help="ISO3 code of the state."),
         db: str | None = _db_option(),
@@ -313,7 +316,7 @@ def register(app: typer.Typer) -> None:
 
     # -- profiles ------------------------------------------------------------------------------
 
-    @profile_app.command("sign")
+    @profile_app.command("sign", cls=Command)
     def profile_sign(
         profile_file: Path = typer.Argument(..., help="Profile YAML or JSON (one version)."),
         key: list[Path] = _keys_option("Private key file of the state; repeat for each signer."),
@@ -330,7 +333,7 @@ def register(app: typer.Typer) -> None:
             f"key(s); publish it with `cybernorms profile publish`"
         )
 
-    @profile_app.command("publish")
+    @profile_app.command("publish", cls=Command)
     def profile_publish(
         signed_profile: Path = typer.Argument(..., help="Signed profile (from `profile sign`)."),
         db: str | None = _db_option(),
@@ -345,11 +348,16 @@ def register(app: typer.Typer) -> None:
 
             _print_publication(service.publish_profile(signed_profile, db, receipt, log_key_file))
 
-    @profile_app.command("show")
+    @profile_app.command("show", cls=Command)
     def profile_show(
         state: str = typer.Argument(..., help="ISO3 code of the state."),
         version: int | None = typer.Option(None, "--version", help="This version."),
-        as_of: str | None = typer.Option(None, "--as-of", help="The version in force that day."),
+        as_of: str | None = typer.Option(
+            None,
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            help="The version in force that day (default: the latest version).",
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print only the signed document."),
         db: str | None = _db_option(),
     ) -> None:
@@ -360,7 +368,7 @@ def register(app: typer.Typer) -> None:
             stored = service.show_profile(state, db, version, as_of)
         _print_profile(stored, as_json)
 
-    @profile_app.command("history")
+    @profile_app.command("history", cls=Command)
     def profile_history(
         state: str = typer.Argument(..., help="ISO3 code of the state."),
         db: str | None = _db_option(),
@@ -388,7 +396,7 @@ def register(app: typer.Typer) -> None:
 
     # -- packages ------------------------------------------------------------------------------
 
-    @package_app.command("publish")
+    @package_app.command("publish", cls=Command)
     def package_publish(
         package_file: Path = typer.Argument(..., help="Package YAML or JSON."),
         key: list[Path] = _keys_option("Private key file of the publisher; repeat."),
@@ -418,7 +426,7 @@ def register(app: typer.Typer) -> None:
         )
         _print_publication(done.publication)
 
-    @package_app.command("list")
+    @package_app.command("list", cls=Command)
     def package_list(
         name: str | None = typer.Argument(None, help="Only this package id."),
         db: str | None = _db_option(),
@@ -444,7 +452,7 @@ def register(app: typer.Typer) -> None:
             )
         out.print(table)
 
-    @package_app.command("show")
+    @package_app.command("show", cls=Command)
     def package_show(
         name: str = typer.Argument(..., help="Package id."),
         version: str | None = typer.Option(None, "--version", help="Default: the last one."),
@@ -459,7 +467,7 @@ def register(app: typer.Typer) -> None:
 
     # -- positions -----------------------------------------------------------------------------
 
-    @position_app.command("publish")
+    @position_app.command("publish", cls=Command)
     def position_publish(
         position_file: Path = typer.Argument(..., help="Position YAML (position: ISO3)."),
         key: list[Path] = _keys_option("Private key file of the state; repeat."),
@@ -483,7 +491,7 @@ def register(app: typer.Typer) -> None:
 
     # -- the log -------------------------------------------------------------------------------
 
-    @log_app.command("decisions")
+    @log_app.command("decisions", cls=Command)
     def log_decisions(
         out_file: Path = typer.Option(..., "--out", help="Where to write the decision receipt."),
         db: str | None = _db_option(),
@@ -498,7 +506,7 @@ def register(app: typer.Typer) -> None:
             acts = write_decision_receipt(db, out_file, log_key_file)
         say(f"wrote {printable(out_file)}: {acts} forum acts and the log prefix they need")
 
-    @log_app.command("key")
+    @log_app.command("key", cls=Command)
     def log_key_cmd(
         db: str | None = _db_option(),
         out_file: Path | None = typer.Option(None, "--out", help="Write the key to this file."),
@@ -513,7 +521,7 @@ def register(app: typer.Typer) -> None:
         else:
             say(f"wrote {printable(out_file)}")
 
-    @log_app.command("checkpoint")
+    @log_app.command("checkpoint", cls=Command)
     def log_checkpoint(
         db: str | None = _db_option(),
         out_file: Path | None = typer.Option(None, "--out", help="Write the signed note here."),
@@ -529,7 +537,7 @@ def register(app: typer.Typer) -> None:
         else:
             say(f"wrote {printable(out_file)}: checkpoint of size {stored.checkpoint.size}")
 
-    @log_app.command("prove")
+    @log_app.command("prove", cls=Command)
     def log_prove(
         entry_id: int = typer.Argument(..., help="Log entry index (0-based)."),
         size: int | None = typer.Option(
@@ -552,7 +560,7 @@ def register(app: typer.Typer) -> None:
                 f"{receipt.checkpoint_size}"
             )
 
-    @log_app.command("verify")
+    @log_app.command("verify", cls=Command)
     def log_verify(
         db: str | None = _db_option(), log_key_file: Path | None = _log_key_file_option()
     ) -> None:
@@ -583,7 +591,7 @@ def register(app: typer.Typer) -> None:
         else:
             say(f"  {report.journalled} journalled checkpoint(s) consistent with the log")
 
-    @log_app.command("consistency")
+    @log_app.command("consistency", cls=Command)
     def log_consistency(
         old_checkpoint: Path = typer.Argument(..., help="A checkpoint (signed note) seen earlier."),
         db: str | None = _db_option(),

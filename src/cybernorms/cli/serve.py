@@ -12,13 +12,15 @@ from typing import Any
 
 import typer
 
+from cybernorms.cli.helpscreen import Command
+
 DB_HELP = "Registry database URL (default: $CYBERNORMS_DB, else sqlite:///cybernorms.db)."
 
 
 def register(app: typer.Typer) -> None:
     """Add ``serve`` to the root command."""
 
-    @app.command()
+    @app.command(cls=Command)
     def serve(
         db: str | None = typer.Option(None, "--db", envvar="CYBERNORMS_DB", help=DB_HELP),
         host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),

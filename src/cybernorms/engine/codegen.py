@@ -41,6 +41,7 @@ from cybernorms.model.verdict import (
     json_records,
     json_value,
     source_json,
+    word,
 )
 from cybernorms.rules import ir
 from cybernorms.rules.package import Rule
@@ -137,6 +138,9 @@ class _Gen(Algebra[_Val, str, None]):
         # The label (code) for the trace slot ``bind`` of the node of an IR node, by its id:
         # "applies_when", "violated_when", "t = targets[0]" (set around the evaluation).
         self.binds: dict[int, str] = {}
+        # The question each rule answers, by key: a ``breached`` node is labelled with the
+        # named rule's answer in its own words ("attributable", never "violation").
+        self.questions: dict[tuple[str, str], str] = {}
 
     # -- writing code ------------------------------------------------------------------------
     def fresh(self, prefix: str = "v") -> str:
@@ -640,7 +644,8 @@ class _Gen(Algebra[_Val, str, None]):
             return _Val(v)
         o, mm, tr, tj = self.fresh("o"), self.fresh("mm"), self.fresh("tr"), self.fresh("tj")
         inner, m = self.fresh("inner"), self.fresh("m")
-        labels = self.const(tuple(f"{node.rule}: {o.label}" for o in Outcome))
+        question = self.questions.get((node.package, node.rule), "breach")
+        labels = self.const(tuple(f"{node.rule}: {word(question, o)}" for o in Outcome))
         self.emit(
             f"{o}, {mm}, {tr}, {tj} = {fn}(inc, {subject.value}, spath, read, as_of, res, cache)"
         )
@@ -843,6 +848,7 @@ def compile_traced(
     """
     gen = _Gen(traced=True, with_json=with_json)
     named = {k for r in rules for c in (r.applies, r.violated) for k in ir.references(c)}
+    gen.questions = {rule.key: rule.question for rule in rules}
     for rule in rules:
         gen.traced_rule(rule, parties.get(rule.package, frozenset()), memo=rule.key in named)
     namespace = gen.run("<cybernorms traced rules>")

@@ -20,7 +20,7 @@ from typing import Any
 
 from cybernorms.model.facts import Incident
 from cybernorms.model.profile import ProfileParameters
-from cybernorms.model.verdict import Outcome, RawTrace
+from cybernorms.model.verdict import Outcome, RawTrace, word
 from cybernorms.rules import ir
 from cybernorms.rules.package import Rule
 from cybernorms.semantics.algebra import Algebra, SubjectList
@@ -260,7 +260,7 @@ class Concrete(Algebra[RawTrace, bool, Decided]):
         outcome, missing, trace = self.decide(rule, subject)
         value = BREACH[outcome]
         missing = missing if value is None else EMPTY
-        inner = (f"{rule.id}: {outcome.label}", value, missing, *trace[3:])
+        inner = (f"{rule.id}: {word(rule.question, outcome)}", value, missing, *trace[3:])
         return _node(node.text, value, missing, (inner,))
 
     # -- outcomes --------------------------------------------------------------------------------

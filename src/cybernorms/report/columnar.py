@@ -18,14 +18,17 @@ class MissingExtra(CybernormsError):
     """An output asked for needs an optional dependency that is not installed."""
 
 
-def write_parquet(records: Iterable[Mapping[str, Any]], path: Path) -> int:
-    """The records' contract columns (lists as lists) as one Parquet table; returns the rows."""
+def write_parquet(
+    records: Iterable[Mapping[str, Any]], path: Path, *, named: Path | None = None
+) -> int:
+    """The records' contract columns (lists as lists) as one Parquet table; returns the rows.
+    ``named``: the file the user asked for, when ``path`` is a temporary stand-in for it."""
     try:
         import pyarrow as pa  # type: ignore[import-not-found,unused-ignore]
         import pyarrow.parquet as pq  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         raise MissingExtra(
-            f"{path}: writing Parquet needs pyarrow: pip install 'cybernorms[parquet]'"
+            f"{named or path}: writing Parquet needs pyarrow: pip install 'cybernorms[parquet]'"
         ) from None
     rows = [{c: r.get(c) for c in CSV_COLUMNS} for r in records]
     table = pa.Table.from_pylist(rows)

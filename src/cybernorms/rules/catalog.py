@@ -97,6 +97,9 @@ class Rulebooks:
     examples: list[ExampleFile] = field(default_factory=list)
     # Every directory read, in order (``root`` is the first): a composed set names them all.
     roots: tuple[Path, ...] = ()
+    # What a file given by path replaced in the directories ("FILE replaces the position of
+    # NLD in DIR/positions/NLD.yaml"), for front ends to say.
+    replaced: list[str] = field(default_factory=list)
 
     def package(self, package_id: str) -> Package:
         for p in self.packages:
@@ -130,8 +133,10 @@ def load_rulebooks(
 
     Why composed in one load: a position in a user's directory reads a package shipped
     elsewhere, and a user's package may require a shipped one; loading each directory alone
-    would refuse both. A package id or a position's state found twice is refused, naming both
-    files (which one is meant cannot be guessed)."""
+    would refuse both. A package file or position file given by path replaces the directories'
+    package of the same id or position of the same state (an analyst's edited copy of a
+    shipped reading is what they mean; ``replaced`` says so); otherwise a package id or a
+    state found twice is refused, naming both files (which one is meant cannot be guessed)."""
     if root is None:
         bases = [default_rulebooks_dir()]
     elif isinstance(root, Path | str):
@@ -145,8 +150,16 @@ def load_rulebooks(
     if problems:
         raise DocumentError(problems)
     books = Rulebooks(bases[0] if bases else Path("."), roots=tuple(bases))
-    pkg_files = [f for base in bases for f in sorted(base.glob("*/package.yaml"))]
-    pkg_files += [p / "package.yaml" if p.is_dir() else p for p in package_files]
+    given = [p / "package.yaml" if p.is_dir() else p for p in package_files]
+    given_ids = {i: f for f in given if (i := _declared(f, "package")) is not None}
+    pkg_files = []
+    for f in (f for base in bases for f in sorted(base.glob("*/package.yaml"))):
+        package_id = _declared(f, "package") if given_ids else None
+        if package_id in given_ids:
+            books.replaced.append(f"{given_ids[package_id]} replaces package {package_id} ({f})")
+        else:
+            pkg_files.append(f)
+    pkg_files += given
     try:
         books.packages = load_packages(pkg_files)
     except DocumentError as exc:
@@ -157,20 +170,30 @@ def load_rulebooks(
         for f in sorted((base / "positions").glob("*.yaml"))
         if not f.name.endswith(EXAMPLES_SUFFIX)
     ]
+    in_directories = len(pos_files)
     pos_files += list(position_files)
     seen: dict[str, Path] = {}
-    for path in pos_files:
+    from_directories: set[str] = set()
+    for index, path in enumerate(pos_files):
         try:
             position = load_position(path, books.packages)
         except DocumentError as exc:
             problems.extend(exc.problems)
             continue
+        if index >= in_directories and position.state in from_directories:
+            earlier = seen[position.state]
+            books.replaced.append(f"{path} replaces the position of {position.state} ({earlier})")
+            from_directories.discard(position.state)
+            books.positions = [p for p in books.positions if p.state != position.state]
+            del seen[position.state]
         if position.state in seen:
             problems.append(
                 Problem(str(path), f"position of {position.state} also in {seen[position.state]}")
             )
             continue
         seen[position.state] = path
+        if index < in_directories:
+            from_directories.add(position.state)
         books.positions.append(position)
     for base in bases:
         for path in sorted((base / "profiles").glob("*.yaml")):
@@ -190,6 +213,17 @@ def load_rulebooks(
     if problems:
         raise DocumentError(problems)
     return books
+
+
+def _declared(path: Path, kind: str) -> str | None:
+    """The id a package file declares (``package: ID``), read before loading it; None when
+    the file cannot say (its loading then reports the problem)."""
+    try:
+        value = load_file(path).value
+    except DocumentError:
+        return None
+    declared = value.get(kind) if isinstance(value, dict) else None
+    return str(declared) if declared is not None else None
 
 
 def load_profiles(path: Path | str) -> list[Profile]:

@@ -73,7 +73,7 @@ def departures(report: Report) -> dict[str, dict[str, str]]:
         mine = next((c for c in f.expect if c.basis == reading), None)
         theirs = next((c for c in f.expect if c.basis != reading and not c.version), None)
         if f.kind == "position_diff" and mine is not None and theirs is not None:
-            note = f"{mine.outcome}; package: {theirs.outcome}"
+            note = f"{mine.word}; package: {theirs.word}"
         else:
             note = f.kind
         if f.count is not None:
@@ -121,7 +121,7 @@ def witness_text(f: Finding) -> str:
     data.pop("id", None)
     claims = "; ".join(
         f"{c.version + ' ' if c.version else ''}{c.rule}[{c.subject or 'null'}]"
-        f"@{c.basis} = {c.outcome}"
+        f"@{c.basis} = {c.word}"
         for c in f.expect
     )
     return json.dumps(data, separators=(",", ":")) + "\n=> " + claims

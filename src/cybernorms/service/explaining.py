@@ -62,6 +62,14 @@ def explain(
     verdicts = [
         v for v in evaluate(context, [incident], as_of=as_of, detail=Detail.trace) if v.rule == rule
     ]
+    if not verdicts:  # a rule only a position adds, and that position not asked for
+        holders = [pos.state for pos in books.positions if any(r.id == rule for r in pos.added)]
+        raise UnknownName(
+            f"rule {rule} is added by the position of {', '.join(holders)}: explain it with "
+            f"--position {holders[0]}"
+            if holders
+            else f"rule {rule} gives no verdict on {incident.id}"
+        )
     if subject is not None:
         verdicts = [v for v in verdicts if (v.subject or "") == subject.upper()]
         if not verdicts:

@@ -31,6 +31,7 @@ def _rule_row(rule: Rule, owner: str) -> Row:
         "package": owner,
         "title": rule.title,
         "kind": rule.kind,
+        "question": rule.question,
         "scope": rule.scope,
         "source": rule.source,
     }
@@ -120,6 +121,9 @@ def _position_row(p: Position) -> Row:
         "package": p.package,
         "overrides": sorted(p.overrides),
         "added": [r.id for r in p.added],
+        "agrees": sorted(p.agrees),
+        "holds_open": sorted(p.held_open),
+        "no_rule": sorted(p.no_rules),
         "sources": list(p.sources),
     }
 

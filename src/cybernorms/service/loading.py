@@ -60,7 +60,17 @@ class IncidentSet:
     reports: list[str] = field(default_factory=list)
     failed: list[Problem] = field(default_factory=list)
 
-    def by_id(self, incident_id: str) -> Incident:
+    def by_id(self, incident_id: str | None) -> Incident:
+        """The incident of this id; without one, the input's only incident (a single file
+        holds one: naming it again is a chore)."""
+        if incident_id is None:
+            if len(self.incidents) == 1:
+                return self.incidents[0]
+            ids = ", ".join(i.id for i in self.incidents[:3])
+            raise UnknownName(
+                f"the input holds {len(self.incidents)} incidents: name one with --incident ID"
+                + (f" (e.g. {ids})" if ids else "")
+            )
         for incident in self.incidents:
             if incident.id == incident_id:
                 return incident

@@ -61,7 +61,7 @@ class _Strict(BaseModel):
 
 class EvaluateInput(_Strict):
     incidents: list[dict[str, Any]] = Field(
-        description="Incidents in fact schema v1 (the JSON form of an incident file)."
+        description="Incidents in fact schema v2 or v1 (the JSON form of an incident file)."
     )
     packages: list[Annotated[str, Field(max_length=200)]] = Field(
         default_factory=list, description="Package ids to report (default: all)."

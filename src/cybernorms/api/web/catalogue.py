@@ -15,14 +15,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cybernorms.model.facts import Incident
-from cybernorms.model.verdict import CONSENSUS, Outcome, Verdict
+from cybernorms.model.verdict import CONSENSUS, WORDS, Outcome, Question, Verdict
 from cybernorms.rules.catalog import Rulebooks
 from cybernorms.rules.package import Rule
 from cybernorms.service import evaluating, loading
 from cybernorms.service.errors import UnknownName
 from cybernorms.service.formats import Detail
 
-BREACH_OUTCOMES = tuple(o.label for o in Outcome)
+# Every answer word of every question (the outcome filter's choices): violation,
+# no_violation, attributable, ..., undetermined, not_applicable, each once.
+OUTCOME_WORDS = tuple(dict.fromkeys(w for words in WORDS.values() for w in words.values()))
+
+
+def is_violation(v: Verdict) -> bool:
+    """A breach found: an attribution or a permission is never counted as one."""
+    return v.outcome is Outcome.VIOLATION and v.question == Question.BREACH
 
 
 def basis_label(basis: str) -> str:
@@ -93,7 +100,7 @@ class Row:
         if f.rule or f.outcome or f.basis:
             return any(
                 (not f.rule or v.rule == f.rule)
-                and (not f.outcome or v.outcome.label == f.outcome)
+                and (not f.outcome or v.word == f.outcome)
                 and (not f.basis or v.basis == f.basis)
                 for v in self.verdicts
             )
@@ -103,7 +110,7 @@ class Row:
         """Violation verdicts per basis, never added together across bases."""
         counts: dict[str, int] = {}
         for v in self.verdicts:
-            if v.outcome is Outcome.VIOLATION:
+            if is_violation(v):
                 counts[v.basis] = counts.get(v.basis, 0) + 1
         return sorted(counts.items(), key=lambda kv: basis_order(kv[0]))
 
@@ -196,7 +203,7 @@ class Catalogue:
             "victim": sorted(victims),
             "sector": sorted(sectors),
             "rule": sorted(self._rules),
-            "outcome": list(BREACH_OUTCOMES),
+            "outcome": list(OUTCOME_WORDS),
             "basis": self.bases(),
         }
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cybernorms.api.web.catalogue import Row, basis_label
+from cybernorms.api.web.catalogue import Row, basis_label, is_violation
 from cybernorms.model.verdict import Outcome
 
 
@@ -48,7 +48,7 @@ def violations_by_year_and_rule(rows: Sequence[Row], *, cell: int = 26) -> HeatM
         if year is None:
             continue
         for v in row.verdicts:
-            if v.outcome is Outcome.VIOLATION and not v.basis.startswith("position:"):
+            if is_violation(v) and not v.basis.startswith("position:"):
                 counts[(v.rule, year)] = counts.get((v.rule, year), 0) + 1
     years = sorted({y for _, y in counts})
     rules = sorted({r for r, _ in counts})

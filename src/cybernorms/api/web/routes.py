@@ -265,7 +265,7 @@ async def rule_page(request: Request, ctx: Ctx, id: str = "") -> HTMLResponse:
         for v in row.verdicts:
             if v.rule == id:
                 per = counts.setdefault(v.basis, {})
-                per[v.outcome.label] = per.get(v.outcome.label, 0) + 1
+                per[v.word] = per.get(v.word, 0) + 1  # the rule's question's words
     return page(
         "rule.html",
         rule=rule,

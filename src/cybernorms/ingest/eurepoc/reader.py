@@ -138,6 +138,25 @@ def import_eurepoc(path: Path | str, *, strict_vocabulary: bool = False) -> Eure
     return result
 
 
+# More required columns missing than this: the file is another table (each missing column
+# is not listed; a damaged or misspelt header is, with the column it resembles).
+_FEW_MISSING = 5
+
+
+def _companion(header: list[str]) -> str | None:
+    """What to import instead when the file is one of EuRepoC's companion datasets."""
+    if "attribution_ID" in header:
+        name = "Attribution dataset"
+    elif "receiver_country" in header and "name" not in header:
+        name = "Receiver dataset"
+    else:
+        return None
+    return (
+        f"this looks like the EuRepoC {name}, a companion table of the Global Database: "
+        "import EuRepoC_Global_Database_1.1.csv (it holds the attributions and receivers)"
+    )
+
+
 def _header(path: Path, reader: Iterator[list[str]]) -> list[str]:
     try:
         header = next(reader)
@@ -145,8 +164,17 @@ def _header(path: Path, reader: Iterator[list[str]]) -> list[str]:
         raise DocumentError([Problem(str(path), "empty file: expected a EuRepoC header")]) from None
     duplicates = sorted(c for c, n in Counter(header).items() if n > 1)
     problems = [Problem(f"{path}:1", f"duplicate column {c!r}") for c in duplicates]
-    for column in REQUIRED_COLUMNS:
-        if column not in header:
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if len(missing) > _FEW_MISSING:  # another table, not a damaged header: one line, not 40
+        shown = ", ".join(repr(c) for c in missing[:4])
+        problems.append(
+            Problem(f"{path}:1", f"{len(missing)} required columns missing ({shown}, ...)")
+        )
+        companion = _companion(header)
+        if companion:
+            problems.append(Problem(f"{path}:1", companion))
+    else:
+        for column in missing:
             near = difflib.get_close_matches(column, header, n=1)
             hint = f" (found {near[0]!r})" if near else ""
             problems.append(Problem(f"{path}:1", f"missing column {column!r}{hint}"))

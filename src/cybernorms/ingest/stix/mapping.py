@@ -55,21 +55,21 @@ GROUPING_RULES = {
 
 _IGNORED_TYPES = {
     "indicator": "a detection pattern, not a fact about what happened",
-    "malware": "says how the operation worked, not what it did to whom (schema v1 has no field)",
-    "tool": "says how the operation worked, not what it did to whom (schema v1 has no field)",
-    "observed-data": "technical observation: schema v1 has no field for observables",
-    "sighting": "a sighting of an indicator or observable: schema v1 has no field",
+    "malware": "says how the operation worked, not what it did to whom (no fact schema field)",
+    "tool": "says how the operation worked, not what it did to whom (no fact schema field)",
+    "observed-data": "technical observation: the fact schema has no field for observables",
+    "sighting": "a sighting of an indicator or observable: the fact schema has no field for it",
     "marking-definition": "a data marking, kept by the source (TLP, statements), not a fact",
-    "course-of-action": "a defensive measure: schema v1 has no field",
-    "vulnerability": "a vulnerability used: schema v1 says zero_days only, which STIX does not say",
-    "infrastructure": "infrastructure: its location would be territory_used, which v1 reads "
+    "course-of-action": "a defensive measure: the fact schema has no field for it",
+    "vulnerability": "a vulnerability used: its only fact is zero_days, which STIX does not say",
+    "infrastructure": "infrastructure: its location would be territory_used, which is read "
     "only from a direct statement",
     "note": "an analyst's note, kept by the source",
     "opinion": "an analyst's opinion, kept by the source",
     "grouping": "a grouping without the context of an operation",
     "extension-definition": "an extension definition, no fact",
     "language-content": "translations, no fact",
-    "malware-analysis": "malware analysis: schema v1 has no field",
+    "malware-analysis": "malware analysis: the fact schema has no field for it",
 }
 
 
@@ -236,5 +236,5 @@ def _why_ignored(obj: Any, grouping: str) -> str:
     if obj_type.startswith("x-"):
         return "custom object type"
     if obj_type in SCO_TYPES:
-        return "cyber-observable: schema v1 has no field for observables"
-    return "no fact in schema v1 for this type"
+        return "cyber-observable: the fact schema has no field for observables"
+    return "no fact of the fact schema for this type"
