@@ -610,10 +610,7 @@ class Analysis:
                 )
                 pairs.append(
                     (
-                        lambda v, enc=lens.encoder, case=open_case: z3.And(
-                            v.outcome.of("undetermined"),
-                            enc.outcome(case, v.subject).viol,
-                        ),
+                        self._in_open_case(lens, open_case),
                         lambda v: v.outcome.of("no_violation"),
                         f"{stated} where the package does not find {yes}",
                         True,
@@ -655,6 +652,17 @@ class Analysis:
                     )
                 )
         return out
+
+    @staticmethod
+    def _in_open_case(lens: Lens, open_case: Rule) -> Callable[[Verdict], Any]:
+        """The position's verdict is undetermined and its open case holds (on known facts)."""
+
+        def held(v: Verdict) -> Any:
+            return z3.And(
+                v.outcome.of("undetermined"), lens.encoder.outcome(open_case, v.subject).viol
+            )
+
+        return held
 
     def _held_open_case(self, claim: Claim, rule: Rule) -> Callable[[Incident], bool]:
         """A witness of a case held open shows the open question itself: the position's
