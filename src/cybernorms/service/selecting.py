@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cybernorms.model.facts import Incident
+from cybernorms.model.readers import is_reading_basis, reader_id
 from cybernorms.model.verdict import WORDS, Verdict
 from cybernorms.semantics.profiles import plain_basis
 from cybernorms.service.errors import BadRequest
@@ -28,8 +29,9 @@ class Filters:
 
     ``states``: the verdict's subject (ISO3); ``victims``: a target's country; ``sectors``:
     a target's sector; ``rules``: rule ids; ``bases``: ``consensus``, ``restatement``,
-    ``position`` (any position) or ``position:ISO3`` (a verdict decided under
-    ``--assume-defaults`` also matches its plain basis); ``outcomes``: answer words
+    ``position`` (any position, a state's or a group's), ``position:ISO3`` or ``group:NAME``
+    (a verdict decided under ``--assume-defaults`` also matches its plain basis);
+    ``outcomes``: answer words
     (``violation``, ``attributable``, ``permitted``, ...);
     ``since``/``until``: the incident's start date, both ends included (an incident without
     a start date is left out when either is given: its date is not known to be in range).
@@ -111,12 +113,20 @@ class Filters:
 
 
 def _basis(text: str) -> str:
-    family, _, state = text.partition(":")
-    return f"{family.lower()}:{state.upper()}" if state else family.lower()
+    """A ``--basis`` value as verdicts spell it: ``position:fra`` -> ``position:FRA``,
+    ``group:au`` -> ``group:AU`` (model.readers); a family alone in lower case."""
+    family, _, name = text.partition(":")
+    if not name:
+        return family.lower()
+    if family.lower() == "position":
+        return f"position:{name.upper()}"
+    return reader_id(text) if family.lower() == "group" else text
 
 
 def _family(basis: str) -> str:
-    return basis.partition(":")[0]
+    """``position`` for every position's verdict (a state's or a group's reading), else the
+    basis family (``consensus``, ``group``, ...)."""
+    return "position" if is_reading_basis(plain_basis(basis)) else basis.partition(":")[0]
 
 
 def victims(incident: Incident) -> list[str]:

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cybernorms.model.facts import Incident
+from cybernorms.model.readers import is_group, is_reading_basis, reader_of
 from cybernorms.model.verdict import CONSENSUS, Outcome, Verdict
 from cybernorms.rules.catalog import Rulebooks
 from cybernorms.rules.package import Rule
+from cybernorms.semantics.profiles import plain_basis
 from cybernorms.service import evaluating, loading
 from cybernorms.service.errors import UnknownName
 from cybernorms.service.formats import Detail
@@ -26,17 +28,21 @@ BREACH_OUTCOMES = tuple(o.label for o in Outcome)
 
 
 def basis_label(basis: str) -> str:
-    """How a basis is shown: a position is a national view, never consensus."""
-    if basis.startswith("position:"):
-        return f"national view of {basis.split(':', 1)[1]}"
-    return basis
+    """How a basis is shown: a position is a national (or a group's common) view, never
+    consensus."""
+    reader = reader_of(plain_basis(basis))
+    if reader is None:
+        return basis
+    if is_group(reader):
+        return f"common view of {reader}"
+    return f"national view of {reader}"
 
 
 def basis_order(basis: str) -> tuple[int, str]:
     """Columns in a fixed order: consensus, the packages' other bases, then national views."""
     if basis == CONSENSUS:
         return (0, basis)
-    return (2, basis) if basis.startswith("position:") else (1, basis)
+    return (2, basis) if is_reading_basis(plain_basis(basis)) else (1, basis)
 
 
 def default_incidents_dir() -> Path | None:
@@ -214,12 +220,12 @@ def matrix(catalogue: Catalogue, verdicts: Iterable[Verdict]) -> Matrix:
     rows = []
     for (rule_id, subject), by_basis in grouped.items():
         package_reading = next(
-            (v for b, v in by_basis.items() if not b.startswith("position:")), None
+            (v for b, v in by_basis.items() if not is_reading_basis(plain_basis(b))), None
         )
         cells = {
             b: Cell(
                 v,
-                b.startswith("position:")
+                is_reading_basis(plain_basis(b))
                 and package_reading is not None
                 and v.outcome != package_reading.outcome,
             )

@@ -26,6 +26,8 @@ from cybernorms.api.web import charts, jobs
 from cybernorms.api.web.catalogue import Catalogue, Filters, basis_label, basis_order, matrix
 from cybernorms.errors import CybernormsError
 from cybernorms.model.facts import Incident
+from cybernorms.model.readers import reader_of
+from cybernorms.semantics.profiles import plain_basis
 from cybernorms.service import loading
 from cybernorms.service.errors import UnknownName
 
@@ -225,7 +227,8 @@ def _explain(
 ) -> list[Any]:
     from cybernorms.service.explaining import explain
 
-    states = [basis.split(":", 1)[1]] if basis.startswith("position:") else []
+    reader = reader_of(plain_basis(basis))
+    states = [reader] if reader is not None else []
     with ctx.service_lock:
         found = explain(
             cat.books, incident, rule, subject=subject or None, positions=states, as_of=None
