@@ -85,9 +85,9 @@ def register(app: typer.Typer) -> None:
         position: list[str] = typer.Option(
             ["ALL"],
             "--position",
-            metavar="ISO3|FILE|ALL",
-            help="The readings beside the packages': states, position files, or ALL (every "
-            "loaded position); repeatable.",
+            metavar="ISO3|group:NAME|FILE|ALL",
+            help="The readings beside the packages': states, groups (group:AU), position "
+            "files, or ALL (every loaded position, groups included); repeatable.",
         ),
         package: list[str] = options.packages(),
         differences: bool = typer.Option(
