@@ -123,6 +123,8 @@ def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
     holds the sovereignty question open (a position_diff, and on countermeasures); ITA reads
     force to include the interruption of essential services (a position_diff); NLD reads it
     to include serious nationwide economic impact (a position_diff, and on countermeasures);
+    the African Union's common reading (group:AU) reads unauthorised access as a breach of
+    sovereignty (a position_diff under basis group:AU, and on what reads sovereignty);
     the posture norms of the
     2015 GGE report judge practice, not incidents; positions differ from the restatement."""
     report = analyze(shipped.packages, shipped.positions, shipped.profiles)
@@ -177,6 +179,11 @@ def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
         ("il-core@1.0.0 + position:NLD", ("il.use_of_force",)),
         ("il-core@1.0.0 + position:NLD", ("il.countermeasures",)),
         ("il-core@1.0.0 + position:NLD", ("gge2015.f",)),
+        # African Union (a group's reading, basis group:AU): unauthorised access breaches
+        # sovereignty whatever its effects, and what reads sovereignty follows.
+        ("il-core@1.0.0 + group:AU", ("il.sovereignty",)),
+        ("il-core@1.0.0 + group:AU", ("il.countermeasures",)),
+        ("il-core@1.0.0 + group:AU", ("gge2015.f",)),
         # Australia reads coercion as the package does since issue 8 (agrees:): no departure.
     }
     gbr_sovereignty = next(

@@ -87,5 +87,11 @@ def reader_of(basis: str) -> str | None:
     return basis if is_group(basis) else None
 
 
+def file_stem(reader: str) -> str:
+    """How a reader's position file is named in a rulebook's positions/ (``FRA.yaml``,
+    ``group-AU.yaml``): a colon is no part of a portable file name."""
+    return reader.replace(":", "-", 1) if is_group(reader) else reader
+
+
 #: A position's ``position:`` value (whose reading the document is).
 Reader = Annotated[str, BeforeValidator(parse_reader)]

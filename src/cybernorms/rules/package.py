@@ -637,7 +637,8 @@ def _stances(
     An agreed rule is the package rule itself, citing the state's text in its trace. A rule
     held open never applies its criterion: its violated_when is an open question (an unknown
     constant, nothing missing), so it is undetermined wherever it applies, with the reason
-    "held open by this state", in every back end alike."""
+    "held open by this state" ("... this group" for a group's reading), in every back end
+    alike."""
     agrees: dict[str, Rule] = {}
     held: dict[str, Rule] = {}
     for key, items, into in (("agrees", pos.agrees, agrees), ("holds_open", pos.holds_open, held)):
@@ -668,7 +669,7 @@ def _stances(
                 into[item.rule] = dataclasses.replace(
                     original,
                     violated=open_question,
-                    reason=HELD_OPEN,
+                    reason=held_open_reason(pos.position),
                     held_open=True,
                     note=item.note,
                     defined_at=doc.where((key, i)),
@@ -679,6 +680,14 @@ def _stances(
 
 #: The reason of an undetermined verdict of a rule a position holds open.
 HELD_OPEN = "held open by this state"
+#: The same, where the position is a group's common reading (``group:NAME``).
+HELD_OPEN_BY_GROUP = "held open by this group"
+
+
+def held_open_reason(reader: str) -> str:
+    """Why a verdict of a rule held open is undetermined, in the words that fit the reader: a
+    group's reading is not any one state's."""
+    return HELD_OPEN_BY_GROUP if is_group(reader) else HELD_OPEN
 
 
 def _resolver(package: str, local: set[str], required: Mapping[str, Package]) -> RuleResolver:
