@@ -27,15 +27,24 @@ from cybernorms.service.formats import Detail
 BREACH_OUTCOMES = tuple(o.label for o in Outcome)
 
 
+def reader_label(reader: str, heading: bool = False) -> str:
+    """How a position's reader is named on a page: ``national view of FRA`` for a state,
+    ``common view of group:AU`` for a group (``heading``: with a capital)."""
+    label = f"common view of {reader}" if is_group(reader) else f"national view of {reader}"
+    return label[0].upper() + label[1:] if heading else label
+
+
+def is_reading(basis: str) -> bool:
+    """Whether a verdict's basis is a position's (a state's or a group's): the pages mark it
+    as a reading, never as the package's."""
+    return is_reading_basis(plain_basis(basis))
+
+
 def basis_label(basis: str) -> str:
     """How a basis is shown: a position is a national (or a group's common) view, never
     consensus."""
     reader = reader_of(plain_basis(basis))
-    if reader is None:
-        return basis
-    if is_group(reader):
-        return f"common view of {reader}"
-    return f"national view of {reader}"
+    return basis if reader is None else reader_label(reader)
 
 
 def basis_order(basis: str) -> tuple[int, str]:
