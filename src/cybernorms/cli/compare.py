@@ -64,7 +64,8 @@ def _print_table(matrix: dict[str, Any]) -> None:
     out().print(table)
     out().print(
         "[dim]package: each rule's own package (consensus or restatement). position:ISO3 is "
-        "one state's reading, never consensus; dim: the position does not read the rule "
+        "one state's reading, group:NAME a group's common reading, never consensus; dim: the "
+        "position does not read the rule "
         "itself. *: differs from the package.[/]"
     )
 
