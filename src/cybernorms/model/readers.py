@@ -27,6 +27,9 @@ STATE_PREFIX = "position:"
 #: A group's name in a position: upper-case letters and digits, words joined by hyphens.
 GROUP_NAME = r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*"
 GROUP_ID = re.compile(f"{GROUP_PREFIX}{GROUP_NAME}")
+#: A reader as a user may type it (any case; ``reader_id`` normalises it): the pattern a front
+#: end validates a request's reader against before looking it up.
+READER_INPUT = r"^(?:[A-Za-z]{3}|[Gg][Rr][Oo][Uu][Pp]:[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)$"
 #: Any reader: an ISO3 code or ``group:NAME`` (for help texts and messages).
 READER_FORM = "a state (ISO 3166-1 alpha-3) or a group (group:NAME, NAME in capitals)"
 

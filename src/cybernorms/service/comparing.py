@@ -57,7 +57,7 @@ class Row:
 @dataclass
 class Comparison:
     incident: Incident
-    columns: list[str]  # PACKAGE, then "position:ISO3" per position
+    columns: list[str]  # PACKAGE, then each reading's basis ("position:ISO3", "group:NAME")
     rows: list[Row]
 
     def to_json(self) -> dict[str, Any]:
