@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cybernorms.model.facts import Incident
-from cybernorms.model.readers import is_reading_basis, reader_id
+from cybernorms.model.readers import is_reading_basis, reader_id, reading_basis
 from cybernorms.model.verdict import WORDS, Verdict
 from cybernorms.semantics.profiles import plain_basis
 from cybernorms.service.errors import BadRequest
@@ -73,7 +73,7 @@ class Filters:
             frozenset(s.upper() for s in victims),
             frozenset(s.lower() for s in sectors),
             frozenset(rules),
-            frozenset(_basis(b) for b in bases),
+            frozenset(x for b in bases for x in _bases(b)),
             frozenset(o.lower() for o in outcomes),
             since,
             until,
@@ -90,7 +90,7 @@ class Filters:
                 continue
             if self.rules and v.rule not in self.rules:
                 continue
-            if self.bases and not {v.basis, plain_basis(v.basis), _family(v.basis)} & self.bases:
+            if self.bases and not {v.basis, plain_basis(v.basis), *_families(v.basis)} & self.bases:
                 continue
             if self.outcomes and v.word not in self.outcomes:
                 continue
@@ -112,21 +112,25 @@ class Filters:
         return True
 
 
-def _basis(text: str) -> str:
-    """A ``--basis`` value as verdicts spell it: ``position:fra`` -> ``position:FRA``,
-    ``group:au`` -> ``group:AU`` (model.readers); a family alone in lower case."""
+def _bases(text: str) -> set[str]:
+    """A ``--basis`` value as verdicts spell it: ``position:fra`` -> ``position:FRA``;
+    ``group:au`` -> a group's reading ``group:AU`` (model.readers) or a package's own basis
+    ``group:au`` (lower case), both kept; a family alone in lower case."""
     family, _, name = text.partition(":")
     if not name:
-        return family.lower()
+        return {family.lower()}
     if family.lower() == "position":
-        return f"position:{name.upper()}"
-    return reader_id(text) if family.lower() == "group" else text
+        return {reading_basis(name.upper())}
+    if family.lower() == "group":
+        return {reader_id(text), f"group:{name.lower()}"}
+    return {text}
 
 
-def _family(basis: str) -> str:
-    """``position`` for every position's verdict (a state's or a group's reading), else the
-    basis family (``consensus``, ``group``, ...)."""
-    return "position" if is_reading_basis(plain_basis(basis)) else basis.partition(":")[0]
+def _families(basis: str) -> set[str]:
+    """The basis families a verdict belongs to: its own (``consensus``, ``group``, ...), and
+    ``position`` for every position's verdict, a state's or a group's reading."""
+    own = plain_basis(basis).partition(":")[0]
+    return {own, "position"} if is_reading_basis(plain_basis(basis)) else {own}
 
 
 def victims(incident: Incident) -> list[str]:
