@@ -361,3 +361,25 @@ def test_a_positions_stances_are_departures_not_faults() -> None:
         f for f in report.findings if f.scope.endswith("LVA") and f.rules == ("lang.known",)
     )
     assert "reads no such rule (no such rule in this reading (test))" in known.message
+
+
+def test_a_groups_reading_is_analysed_under_its_group_basis() -> None:
+    """group:TEST-1 (tests/data/groups) re-reads lang.ci, holds lang.count open, says lang.known
+    does not exist and adds a rule: each departure is found under scope "... + group:TEST-1"
+    with claims under basis group:TEST-1 (never position:...), each witness checked by the
+    interpreter; the group is picked by its name in any case."""
+    from cybernorms.rules.catalog import load_rulebooks
+
+    data = DATA.parent
+    books = load_rulebooks([data / "lang", data / "groups"], with_examples=False)
+    report = analyze(books.packages, books.positions, books.profiles, ["group:test-1"])
+    assert not report.has_errors, [f for f in report.findings if f.severity == "error"]
+    mine = [f for f in report.findings if f.scope.endswith(" + group:TEST-1")]
+    diffs = {f.rules for f in mine if f.kind == "position_diff"}
+    assert {("lang.ci",), ("lang.known",), ("lang.count",)} <= diffs
+    claimed = {c.basis for f in mine for c in f.expect}
+    assert "group:TEST-1" in claimed and not any(b.startswith("position:") for b in claimed)
+    assert all(not f.scope.endswith("EST") for f in report.findings)  # only the group asked
+    for f in mine:
+        if f.witness is not None:
+            check_witness(books, f)
