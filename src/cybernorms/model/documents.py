@@ -500,7 +500,9 @@ class _Builder:
         path = self._child_path(event)
         self._count(1, event)
         self._anchor_start(event)
-        value: dict[str, Any] | list[Any] = {} if isinstance(event, yaml.MappingStartEvent) else []
+        value: dict[str, Any] | list[Any] = (
+            {} if isinstance(event, yaml.MappingStartEvent) else []
+        )
         self.doc.positions[path] = self._position(event)
         self.stack.append(_Open(value, path, event.anchor))
 
@@ -588,7 +590,9 @@ class _Builder:
         if name is None:
             return
         if name in self.anchors:
-            raise DocumentError([Problem(self._where(event), f"anchor &{name} is defined twice")])
+            raise DocumentError(
+                [Problem(self._where(event), f"anchor &{name} is defined twice")]
+            )
         self.anchors[name] = None
 
     def _scalar(self, event: yaml.ScalarEvent) -> Any:
