@@ -123,7 +123,10 @@ def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
     holds the sovereignty question open (a position_diff, and on countermeasures); ITA holds
     the interruption of essential services open as force (a position_diff); NLD holds serious
     nationwide economic impact open (a position_diff); DEU, JPN and RUS only agree with rules
-    as the package writes them (agrees:), so they add no finding; the posture norms of the
+    as the package writes them (agrees:), so they add no finding; the African Union's common
+    reading (group:AU) reads unauthorised access as a breach of sovereignty (a position_diff
+    under basis group:AU, and on what reads sovereignty) and holds damage to critical
+    infrastructure or military assets open as force (open_when); the posture norms of the
     2015 GGE report judge practice, not incidents; positions differ from the restatement."""
     report = analyze(shipped.packages, shipped.positions, shipped.profiles)
     assert not report.has_errors
@@ -179,6 +182,14 @@ def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
         # open_when). It claims no violation the package does not, so the rules reading use of
         # force (countermeasures, norm f) no longer depart by a violation.
         ("il-core@1.0.0 + position:NLD", ("il.use_of_force",)),
+        # African Union (a group's reading, basis group:AU): unauthorised access breaches
+        # sovereignty whatever its effects, and what reads sovereignty follows.
+        ("il-core@1.0.0 + group:AU", ("il.sovereignty",)),
+        ("il-core@1.0.0 + group:AU", ("il.countermeasures",)),
+        ("il-core@1.0.0 + group:AU", ("gge2015.f",)),
+        # ... and holds open (open_when) damage to critical infrastructure or military assets
+        # as force, which the summary read says "may be considered" force.
+        ("il-core@1.0.0 + group:AU", ("il.use_of_force",)),
         # Australia reads coercion as the package does since issue 8 (agrees:): no departure.
         # Germany and Japan (sovereignty a rule; countermeasures apply) and Russia (non-use of
         # force applies to the information space) only agree (agrees:): no departure either.
@@ -387,3 +398,25 @@ def test_a_case_held_open_in_part_is_a_departure_witnessed_by_the_open_case(
         verdicts = Evaluator(shipped.packages, shipped.profiles, chosen).verdicts(incident)
         mine = next(v for v in verdicts if (v.basis, v.rule) == (f.expect[0].basis, f.rules[0]))
         assert (mine.reason, mine.missing) == ("held open by this state", ())
+
+
+def test_a_groups_reading_is_analysed_under_its_group_basis() -> None:
+    """group:TEST-1 (tests/data/groups) re-reads lang.ci, holds lang.count open, says lang.known
+    does not exist and adds a rule: each departure is found under scope "... + group:TEST-1"
+    with claims under basis group:TEST-1 (never position:...), each witness checked by the
+    interpreter; the group is picked by its name in any case."""
+    from cybernorms.rules.catalog import load_rulebooks
+
+    data = DATA.parent
+    books = load_rulebooks([data / "lang", data / "groups"], with_examples=False)
+    report = analyze(books.packages, books.positions, books.profiles, ["group:test-1"])
+    assert not report.has_errors, [f for f in report.findings if f.severity == "error"]
+    mine = [f for f in report.findings if f.scope.endswith(" + group:TEST-1")]
+    diffs = {f.rules for f in mine if f.kind == "position_diff"}
+    assert {("lang.ci",), ("lang.known",), ("lang.count",)} <= diffs
+    claimed = {c.basis for f in mine for c in f.expect}
+    assert "group:TEST-1" in claimed and not any(b.startswith("position:") for b in claimed)
+    assert all(not f.scope.endswith("EST") for f in report.findings)  # only the group asked
+    for f in mine:
+        if f.witness is not None:
+            check_witness(books, f)

@@ -245,3 +245,44 @@ def test_the_decision_itself_can_be_put_on_the_log(client: TestClient) -> None:
     size = registry.head().size
     assert client.post("/v1/evaluate", json={"input": body}).status_code == 200
     assert registry.head().size == size
+
+
+def test_a_groups_reading_is_asked_for_by_its_name_and_reported_under_it(
+    client: TestClient,
+) -> None:
+    """``positions: ["group:au"]`` (any case) evaluates under the African Union's common
+    reading; its verdicts carry basis group:AU, never position:...; an unknown group is
+    refused with the loaded readings named."""
+    response = client.post(
+        "/v1/evaluate",
+        json={
+            "input": {
+                "incidents": [incident_json()],
+                "positions": ["group:au"],
+                "profiles": "none",
+                "as_of": "2024-01-01",
+            }
+        },
+    )
+    assert response.status_code == 200, response.text
+    bases = {v["basis"] for v in response.json()["result"]["verdicts"]}
+    assert "group:AU" in bases and not any(b.startswith("position:") for b in bases)
+    explained = client.post(
+        "/v1/explain",
+        json={
+            "input": {
+                "incident": incident_json(),
+                "rule": "il.sovereignty",
+                "positions": ["group:AU"],
+                "profiles": "none",
+            }
+        },
+    )
+    assert explained.status_code == 200, explained.text
+    assert "group:AU" in explained.text
+    unknown = client.post(
+        "/v1/evaluate",
+        json={"input": {"incidents": [], "positions": ["group:XX"], "profiles": "none"}},
+    )
+    assert unknown.status_code in (404, 422), unknown.text
+    assert "group:XX" in unknown.text and "group:AU" in unknown.text

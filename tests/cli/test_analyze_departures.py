@@ -8,6 +8,7 @@ import json
 from typer.testing import CliRunner
 
 from cybernorms.cli.app import app
+from cybernorms.model.readers import is_reading_basis
 
 runner = CliRunner()
 
@@ -18,7 +19,10 @@ def test_departures_are_a_matrix_of_readings_by_rules() -> None:
     departures = json.loads(result.stdout)["departures"]
     # every shipped position departs somewhere (else it would not ship); FRA and GBR among them
     assert {"position:FRA", "position:GBR"} <= set(departures)
-    assert all(reading.startswith("position:") for reading in departures)
+    assert all(is_reading_basis(reading) for reading in departures)
+    # the AU's reading (a group's, basis group:AU) finds a violation the package does not
+    assert departures["group:AU"]["il.sovereignty"].startswith("violation; package: ")
+    assert departures["group:AU"]["il.sovereignty"] != "violation; package: violation"
     # the witness is the solver's choice: France's reading gives a violation where the package
     # does not
     assert departures["position:FRA"]["il.sovereignty"].startswith("violation; package: ")

@@ -42,9 +42,10 @@ def test_compare_all_puts_every_loaded_position_beside_the_packages() -> None:
     found = matrix()  # --position ALL is the default
     from cybernorms.service import loading
 
-    shipped = sorted(f"position:{p.state}" for p in loading.rulebooks().positions)
+    # each reading's own basis, in the order the positions load (a group's is group:NAME)
+    shipped = [p.basis for p in loading.rulebooks().positions]
     assert found["columns"] == ["package", *shipped]
-    assert {"position:FRA", "position:GBR"} <= set(shipped)
+    assert {"position:FRA", "position:GBR", "group:AU"} <= set(shipped)
     sovereignty = row(found, "il.sovereignty")
     readings = sovereignty["readings"]
     assert isinstance(readings, dict)

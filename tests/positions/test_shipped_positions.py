@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from cybernorms.model.readers import file_stem, reader_id
 from cybernorms.rules.catalog import EXAMPLES_SUFFIX, Rulebooks, load_rulebooks
 from cybernorms.rules.package import Position
 
@@ -32,8 +33,10 @@ def books() -> Rulebooks:
 
 
 def shipped_states() -> list[str]:
+    """The readers of the shipped position files: a state (``FRA.yaml``) or a group
+    (``group-AU.yaml`` holds ``group:AU``)."""
     return sorted(
-        p.name.removesuffix(".yaml")
+        reader_id(p.name.removesuffix(".yaml").replace("group-", "group:", 1))
         for p in POSITIONS.glob("*.yaml")
         if not p.name.endswith(EXAMPLES_SUFFIX)
     )
@@ -42,7 +45,7 @@ def shipped_states() -> list[str]:
 def test_every_position_file_is_loaded_under_its_own_name(books: Rulebooks) -> None:
     assert sorted(p.state for p in books.positions) == shipped_states()
     for position in books.positions:
-        assert Path(position.path).name == f"{position.state}.yaml"
+        assert Path(position.path).name == f"{file_stem(position.state)}.yaml"
 
 
 @pytest.mark.parametrize("state", shipped_states())
@@ -88,7 +91,7 @@ def test_the_uncited_legacy_list_only_names_positions_still_uncited(books: Ruleb
 def _departures(books: Rulebooks, position: Position) -> set[str]:
     """The overridden rules for which some example expects different outcomes for the same
     subject under the package's basis and under the position."""
-    own = f"position:{position.state}"
+    own = position.basis
     found: set[str] = set()
     for example_file in books.examples:
         if example_file.owner != own:
@@ -107,14 +110,15 @@ def _departures(books: Rulebooks, position: Position) -> set[str]:
 @pytest.mark.parametrize("state", shipped_states())
 def test_every_override_is_shown_departing_from_the_package(books: Rulebooks, state: str) -> None:
     position = books.position(state)
-    assert (POSITIONS / f"{state}{EXAMPLES_SUFFIX}").exists(), f"{state}: no examples file"
+    examples = POSITIONS / f"{file_stem(state)}{EXAMPLES_SUFFIX}"
+    assert examples.exists(), f"{state}: no examples file"
     missing = set(position.overrides) - _departures(books, position)
     assert not missing, f"{state}: no example shows where it departs on {sorted(missing)}"
 
 
 def _shown(books: Rulebooks, position: Position) -> set[str]:
     """The rules for which some example expects a verdict under the position itself."""
-    own = f"position:{position.state}"
+    own = position.basis
     return {
         e.rule
         for example_file in books.examples

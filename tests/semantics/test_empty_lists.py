@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from cybernorms.model.facts import Incident
+from cybernorms.model.readers import is_reading_basis
 from cybernorms.rules.catalog import Rulebooks
 
 from .backends import evaluator, fast, smt, traced
@@ -46,7 +47,7 @@ def due_diligence(found: set[tuple[str, str, str | None, str]]) -> set[tuple[str
     return {
         (subject, outcome)
         for basis, rule, subject, outcome in found
-        if rule == "il.due_diligence" and not basis.startswith("position:")
+        if rule == "il.due_diligence" and not is_reading_basis(basis)
     }
 
 
@@ -55,7 +56,7 @@ def test_known_empty_subject_list_judges_no_state(shipped: Rulebooks, kind: str)
     verdicts = [
         v
         for v in evaluator(shipped, kind).verdicts(incident(territory_used=[]), AS_OF)
-        if v.rule == "il.due_diligence" and not v.basis.startswith("position:")
+        if v.rule == "il.due_diligence" and not is_reading_basis(v.basis)
     ]
     assert [(v.subject, v.outcome.label, v.missing) for v in verdicts] == [
         (None, "not_applicable", ())
@@ -80,7 +81,7 @@ def test_unknown_subject_list_stays_one_undetermined_verdict(shipped: Rulebooks)
         verdicts = [
             v
             for v in evaluator(shipped, kind).verdicts(case, AS_OF)
-            if v.rule == "il.due_diligence" and not v.basis.startswith("position:")
+            if v.rule == "il.due_diligence" and not is_reading_basis(v.basis)
         ]
         assert [(v.subject, v.outcome.label) for v in verdicts] == [(None, "undetermined")]
         assert "territory_used" in verdicts[0].missing

@@ -70,3 +70,21 @@ def test_a_record_adds_the_incident_after_the_contract() -> None:
     out = record(verdict, incident, with_trace=False)
     assert list(out)[-3:] == ["name", "start_date", "victims"]
     assert (out["name"], out["start_date"], out["victims"]) == ("N", "2020-01-02", ["UKR"])
+
+
+def test_a_group_basis_is_read_for_a_groups_reading_and_for_a_packages_own_group() -> None:
+    """``--basis group:au`` names the group's reading ``group:AU`` (model.readers) and a
+    package tabled as a group's shared reading, ``group:au``; ``--basis position`` keeps every
+    reading, a group's included, and never a package's own group basis."""
+    assert Filters.of(bases=["group:au"]).bases == {"group:AU", "group:au"}
+    assert Filters.of(bases=["position:fra"]).bases == {"position:FRA"}
+    from cybernorms.model.verdict import Outcome, Verdict
+
+    verdicts = [
+        Verdict("x", "p@1", "r", "RUS", basis, Outcome.VIOLATION)
+        for basis in ("group:AU", "group:like-minded", "position:FRA", "consensus")
+    ]
+    kept = [v.basis for v in Filters.of(bases=["position"]).verdicts(verdicts)]
+    assert kept == ["group:AU", "position:FRA"]
+    groups = [v.basis for v in Filters.of(bases=["group"]).verdicts(verdicts)]
+    assert groups == ["group:AU", "group:like-minded"]  # the family: readings and packages

@@ -14,6 +14,7 @@ import pytest
 from cybernorms.engine import Evaluator
 from cybernorms.engine.examples import run_examples
 from cybernorms.ingest.files import incident_files, load_incidents
+from cybernorms.model.readers import is_reading_basis
 from cybernorms.model.verdict import Outcome
 from cybernorms.rules.catalog import Rulebooks, load_rulebooks
 
@@ -39,7 +40,9 @@ def test_packages_positions_and_profiles_load(books: Rulebooks) -> None:
         "il.countermeasures",
     }
     assert {p.state for p in books.positions} >= {"GBR", "FRA"}
-    assert all(p.basis.startswith("position:") for p in books.positions)
+    # a state's reading is position:ISO3, a group's its group:NAME (never consensus)
+    assert all(is_reading_basis(p.basis) for p in books.positions)
+    assert {p.basis for p in books.positions if p.is_group} == {"group:AU"}
     assert books.profiles and all(p.illustrative for p in books.profiles)
 
 

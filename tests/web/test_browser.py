@@ -75,7 +75,8 @@ def test_compare_positions(page: Any, base: str) -> None:
     page.goto(base + "/web/incident?id=cn:2017-notpetya")
     headers = page.locator("#verdict-matrix thead th").all_inner_texts()
     assert "national view of FRA" in headers and "national view of GBR" in headers
-    assert not any(h.startswith("position:") for h in headers)
+    assert not any(h.startswith(("position:", "group:")) for h in headers)
+    assert "common view of group:AU" in headers
     rows = page.locator("#verdict-matrix tbody tr")
     total = rows.count()
     differing = page.locator("#verdict-matrix tbody tr.differs").count()

@@ -10,7 +10,9 @@ from cybernorms.api.web.forums import departure_grid
 from cybernorms.api.web.routes import templates
 from cybernorms.service.forum_reads import DecisionView, shipped_history
 
-readings = st.sampled_from(["position:FRA", "position:GBR", "position:CAN", "position:ISR"])
+readings = st.sampled_from(
+    ["position:FRA", "position:GBR", "position:CAN", "position:ISR", "group:AU"]
+)
 rules = st.sampled_from(["il.sovereignty", "il.due_diligence", "gge2015.f", "il.countermeasures"])
 notes = st.sampled_from(
     ["violation; package: undetermined (3)", "dead_rule", "dead_rule, not_applicable; package: x"]
@@ -28,7 +30,7 @@ def test_one_mark_per_reading_and_rule_inside_the_chart(
         assert grid.left <= c.x and c.x + grid.cell <= grid.width
         assert grid.top <= c.y and c.y + grid.cell <= grid.height
         assert c.kind == ("position_diff" if matrix[c.reading][c.rule][0] == "v" else "dead_rule")
-    assert all(not label.startswith("position:") for _, label in grid.readings)
+    assert all(not label.startswith(("position:", "group:")) for _, label in grid.readings)
 
 
 def test_statement_text_is_escaped_and_kept_beneath_the_decision() -> None:

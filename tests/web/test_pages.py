@@ -72,6 +72,28 @@ def test_national_views_are_labelled_never_consensus(client: TestClient) -> None
     assert 'class="cell departs"' in page  # GBR reads sovereignty otherwise on NotPetya
 
 
+def test_a_groups_reading_is_its_common_view_with_its_members(client: TestClient) -> None:
+    page = client.get("/web/incident?id=cn:2017-notpetya").text
+    assert "common view of group:AU" in page
+    assert "position:group" not in page and "national view of group" not in page
+    rules = client.get("/web/rules").text
+    assert 'href="/web/states/group%3AAU">common view of group:AU</a>' in rules
+    group = client.get("/web/states/group:AU")
+    assert group.status_code == 200
+    assert (
+        "Common view of group:AU" in group.text and 'href="/web/states/KEN">KEN</a>' in group.text
+    )
+    member = client.get("/web/states/KEN").text
+    assert "Common view of group:AU" in member  # a member's page shows its group's reading
+    sovereignty = client.get("/web/rule?id=il.sovereignty").text
+    assert "Common view of group:AU" in sovereignty
+    explained = client.get(
+        "/web/explain?incident=cn:2017-notpetya&rule=il.sovereignty&subject=RUS&basis=group:AU"
+    )
+    assert explained.status_code == 200, explained.text
+    assert "common view of group:AU" in explained.text and 'class="tag national"' in explained.text
+
+
 def test_rule_page_shows_text_source_criterion_and_examples(client: TestClient) -> None:
     page = client.get("/web/rule?id=il.sovereignty").text
     assert "violated when" in page and "<code>" in page

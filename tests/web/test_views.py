@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cybernorms.api.web import charts
-from cybernorms.api.web.catalogue import Catalogue, Filters
+from cybernorms.api.web.catalogue import Catalogue, Filters, basis_label, basis_order, is_reading
 from cybernorms.api.web.routes import templates
 from cybernorms.model.facts import Incident
 from cybernorms.service import loading
@@ -54,7 +54,7 @@ def test_heat_map_counts_package_violations_only(incidents_dir: Path) -> None:
         1
         for row in cat.rows
         for v in row.verdicts
-        if v.word == "violation" and not v.basis.startswith("position:")
+        if v.word == "violation" and not is_reading(v.basis)
     )
     assert sum(c.count for c in heat.cells) == expected > 0
     assert not {c.rule for c in heat.cells} & {"il.state_responsibility", "il.countermeasures"}
@@ -81,3 +81,30 @@ def test_attributions_and_permissions_are_never_counted_or_shown_as_violations(
         for r in cat.filtered(Filters(outcome="violation"))
     )
     assert "permitted" in cat.choices()["outcome"] and "attributable" in cat.choices()["outcome"]
+
+
+def test_a_groups_reading_is_a_reading_in_the_matrix_and_the_charts(incidents_dir: Path) -> None:
+    """group:AU is labelled the group's common view, ordered with the readings, never
+    counted as the package's; where it departs, the departures chart counts it."""
+    cat = Catalogue(BOOKS, loading.load_incident_inputs([incidents_dir]).incidents, "test")
+    bases = {b for row in cat.rows for b in cat.matrix(row.incident.id).bases}
+    assert "group:AU" in bases
+    assert basis_label("group:AU") == "common view of group:AU"
+    assert basis_label("group:like-minded") == "group:like-minded"  # a package's own basis
+    assert basis_order("group:AU")[0] == basis_order("position:FRA")[0] == 2
+    assert is_reading("group:AU") and is_reading("group:AU+assumed:defaults")
+    heat = charts.violations_by_year_and_rule(cat.rows)
+    au_violations = [
+        v
+        for r in cat.rows
+        for v in r.verdicts
+        if v.basis == "group:AU" and v.outcome.label == "violation"
+    ]
+    package_only = sum(
+        1
+        for r in cat.rows
+        for v in r.verdicts
+        if v.word == "violation" and not is_reading(v.basis)
+    )
+    assert sum(c.count for c in heat.cells) == package_only
+    assert au_violations  # NotPetya and the others: the AU reading finds violations too

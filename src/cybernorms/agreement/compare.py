@@ -38,6 +38,7 @@ from cybernorms.agreement.coding import (
 from cybernorms.agreement.kappa import cohens_kappa, observed_agreement
 from cybernorms.engine import Evaluator
 from cybernorms.model.facts import Attribution, Incident, SourceValue
+from cybernorms.model.readers import reading_basis
 from cybernorms.model.states import iso3_codes
 from cybernorms.model.verdict import Outcome
 
@@ -263,12 +264,12 @@ def compare(
 
     ``consensus_basis`` maps each question's rule id to the basis its own package reports
     (e.g. ``restatement`` for il-core); ``rule_questions`` maps rule ids to the question they
-    declare (absent: breach); ``positions`` are the ISO3 codes the evaluator was built with:
-    their rows appear for the rules each position changes.
+    declare (absent: breach); ``positions`` are the readers (ISO3, group:NAME) the evaluator
+    was built with: their rows appear for the rules each position changes.
     """
     asked, left_out = breach_questions(questions, rule_questions or {})
     rows: dict[tuple[str, str], Row] = {}
-    position_bases = [f"position:{p}" for p in positions]
+    position_bases = [reading_basis(p) for p in positions]
 
     def row(q: Question, basis: str) -> Row:
         key = (q.key, basis)

@@ -15,6 +15,7 @@ from cybernorms.analysis.findings import Finding
 from cybernorms.engine import Evaluator
 from cybernorms.model.facts import Incident
 from cybernorms.model.profile import Profile
+from cybernorms.model.readers import is_reading_basis
 from cybernorms.rules.package import Package, Position
 
 
@@ -33,7 +34,7 @@ def disagreements(
         base: dict[tuple[str, str | None], int] = {}
         lens: dict[tuple[str, str], dict[tuple[str, str | None], int]] = defaultdict(dict)
         for basis, rule, subject, code in evaluator.outcomes(incident):
-            if basis.startswith("position:"):
+            if is_reading_basis(basis):
                 lens[(basis, rule)][(rule, subject)] = code
             elif package_basis.get(rule) == basis:
                 base[(rule, subject)] = code

@@ -131,7 +131,8 @@ def build_universe(
                 texts.append(value)
     states += [p.state for p in profiles]
     states += [s for p in packages for s in sorted(p.parties)]
-    states += [pos.state for pos in positions]
+    # A group (group:NAME) is no state a fact can name: only a national reader joins.
+    states += [pos.state for pos in positions if not pos.is_group]
     states += list(extra_states)
     for params in [p.parameters for p in profiles] + [p.defaults for p in packages]:
         texts += list(_profile_texts(params))

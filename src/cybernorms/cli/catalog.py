@@ -197,11 +197,11 @@ def register(app: typer.Typer) -> None:
     app.add_typer(
         _family(
             "Positions",
-            "The loaded national and group positions: list, show ISO3.",
+            "The loaded national and group positions: list, show ISO3 or group:NAME.",
             "position_rows",
             (("state", "id"), ("date", "id"), ("rules", "reading"), ("title", "text")),
             "position_detail",
-            "ISO3",
+            "ISO3|group:NAME",
         ),
         name="positions",
     )

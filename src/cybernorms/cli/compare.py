@@ -93,8 +93,8 @@ def _matrix(matrix: dict[str, Any]) -> list[Any]:
     return [
         table,
         "[dim]package: each rule's own package (consensus or restatement). position:ISO3 is "
-        "one state's reading, never consensus; dim: the position does not read the rule "
-        "itself. *: differs from the package.[/]",
+        "one state's reading, group:NAME a group's common reading, never consensus; dim: the "
+        "position does not read the rule itself. *: differs from the package.[/]",
     ]
 
 
@@ -146,7 +146,8 @@ def _by_outcome(matrix: dict[str, Any]) -> list[Any]:
     return [
         table,
         "[dim]package: each rule's own package (consensus or restatement); AUS, CAN, ...: "
-        "position:ISO3, one state's reading, never consensus. *: some readings differ from "
+        "position:ISO3, one state's reading; group:NAME, a group's common reading; never "
+        "consensus. *: some readings differ from "
         "the package; °: the position does not read the rule itself (the package's "
         "outcome). A wider terminal shows the rules x readings matrix; -f markdown, html "
         "and csv always do.[/]",
@@ -175,9 +176,9 @@ def register(app: typer.Typer) -> None:
         position: list[str] = typer.Option(
             ["ALL"],
             "--position",
-            metavar="ISO3|FILE|ALL",
-            help="The readings beside the packages': states, position files, or ALL (every "
-            "loaded position); repeatable.",
+            metavar="ISO3|group:NAME|FILE|ALL",
+            help="The readings beside the packages': states, groups (group:AU), position "
+            "files, or ALL (every loaded position, groups included); repeatable.",
         ),
         package: list[str] = options.packages(),
         differences: bool = typer.Option(

@@ -178,7 +178,8 @@ def print_summary(verdicts: Iterable[Verdict], incidents: int, illustrative: boo
         "Each count is of incidents (an incident with several verdicts counts once), per basis; "
         "bases are never added together. Only breaches count as violations; attributable and "
         f"permitted are other questions' answers ({YES_NO}). "
-        "Positions are national views (basis position:ISO3), never consensus. A profile label "
+        "Positions are national views (basis position:ISO3) or a group's common view (basis "
+        "group:NAME), never consensus. A profile label "
         "ISO3@unpublished means the state has published no profile here (its parameters are "
         "unknown); ISO3@assumed:defaults and a basis ending +assumed:defaults mean the "
         "package defaults were assumed (--assume-defaults)."
@@ -366,7 +367,8 @@ def register(app: typer.Typer) -> None:
             [],
             "--basis",
             metavar="BASIS",
-            help="Only this basis: consensus, restatement, position or position:ISO3.",
+            help="Only this basis: consensus, restatement, position (every reading, groups "
+            "included), position:ISO3 or group:NAME.",
         ),
         outcome: list[str] = typer.Option(
             [],

@@ -42,9 +42,9 @@ def positions(what: str = "Also evaluate under") -> Any:
     return typer.Option(
         [],
         "--position",
-        metavar="ISO3|FILE",
-        help=f"{what} this position: a state (ISO3) among those loaded, or a "
-        "position file by path; repeatable.",
+        metavar="ISO3|group:NAME|FILE",
+        help=f"{what} this position: a state's (ISO3) or a group's (group:NAME, e.g. "
+        "group:AU) among those loaded, or a position file by path; repeatable.",
     )
 
 

@@ -16,7 +16,8 @@ Two ways to run:
 
 Positions are lenses (``semantics.lenses``): a position replaces some criteria of one
 package; the replaced rules, rules it adds, and every rule that depends on them through
-``breached`` are evaluated again under the lens and reported with ``basis: position:ISO3``.
+``breached`` are evaluated again under the lens and reported with the position's basis
+(``position:ISO3``, or ``group:NAME`` for a group's common reading).
 Consensus verdicts are always reported beside them, never replaced.
 
 The evaluation date is a parameter of each call (``as_of``), never frozen when the evaluator

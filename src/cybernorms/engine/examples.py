@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cybernorms.engine.evaluate import Evaluator
+from cybernorms.model.readers import reader_of
 from cybernorms.model.verdict import Verdict, parse_word, word
 from cybernorms.rules.catalog import Example, Expectation, Rulebooks
 
@@ -34,10 +35,11 @@ def run_examples(books: Rulebooks) -> list[ExampleResult]:
     for file in books.examples:
         for example, where in file.examples:
             states = tuple(sorted(example.positions))
-            if file.owner.startswith("position:") and file.owner[9:] not in states:
-                states = tuple(sorted((*states, file.owner[9:])))
+            owner = reader_of(file.owner)
+            if owner is not None and owner not in states:
+                states = tuple(sorted((*states, owner)))
             key = (states, example.assume_defaults)
-            absent = [s for s in states if s.upper() not in {p.state for p in books.positions}]
+            absent = [s for s in states if s not in {p.state for p in books.positions}]
             if absent:  # an example of a reading that is not loaded cannot be checked: say so
                 known = ", ".join(p.state for p in books.positions) or "none"
                 problem = (
@@ -106,7 +108,7 @@ def _check(
 
 
 def _default_basis(owner: str, books: Rulebooks) -> str:
-    if owner.startswith("position:"):
+    if reader_of(owner) is not None:
         return owner
     try:
         return books.package(owner).basis

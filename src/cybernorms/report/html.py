@@ -113,7 +113,8 @@ def _summary(rows: list[Mapping[str, Any]]) -> str:
         '<p class="dim">Incidents (not verdicts) with at least one verdict of each kind, one '
         "basis per row, never added together. Only breaches count as violations; "
         "attributable and permitted answer other questions. A position (basis position:ISO3) "
-        "is one state's reading, never consensus.</p>"
+        "is one state's reading, a group's (basis group:NAME) its members' common reading, "
+        "never consensus.</p>"
         f"<table><tr><th>basis</th><th>incidents</th>{head}</tr>{''.join(body)}</table>"
         + "".join(states)
     )

@@ -120,7 +120,8 @@ def html_page(matrix: Matrix) -> str:
         f'<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
         f"<style>{_STYLE}</style></head><body>\n<h1>{title}</h1>\n"
         '<p class="dim">Each column is one reading: "package" is each rule\'s own package '
-        "(consensus or restatement); position:ISO3 is that state's reading, never consensus. "
+        "(consensus or restatement); position:ISO3 is that state's reading, group:NAME a "
+        "group's common reading, never consensus. "
         "Grey: the position does not read this rule itself. Highlighted: differs from the "
         "package, with the facts that decide it.</p>\n"
         f"<table><tr><th>rule</th><th>subject</th>{head}<th>deciding facts</th></tr>\n"

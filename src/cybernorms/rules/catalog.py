@@ -21,8 +21,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from cybernorms.model.documents import DocumentError, Problem, load_file
 from cybernorms.model.facts import Incident
 from cybernorms.model.profile import Profile
+from cybernorms.model.readers import Reader, reader_id, reading_basis
 from cybernorms.model.schema_versions import upgrade
-from cybernorms.model.states import KnownState, State
+from cybernorms.model.states import State
 from cybernorms.model.verdict import parse_word
 from cybernorms.rules.package import Package, Position, load_packages, load_position
 
@@ -72,7 +73,7 @@ class Example(BaseModel):
     name: str
     # An example may be written in fact schema v1 (mapped) or v2; mixing them is refused.
     incident: Annotated[Incident, BeforeValidator(upgrade)]
-    positions: list[KnownState] = Field(default_factory=list)
+    positions: list[Reader] = Field(default_factory=list)
     as_of: dt.date | None = None
     # Evaluate under the explicit assumption that package defaults stand in (--assume-defaults).
     assume_defaults: bool = False
@@ -82,7 +83,7 @@ class Example(BaseModel):
 @dataclass
 class ExampleFile:
     path: Path
-    owner: str  # the package id or "position:ISO3"
+    owner: str  # the package id, or the basis of a position ("position:ISO3", "group:NAME")
     examples: list[tuple[Example, str]]  # with the location of each example
 
 
@@ -109,8 +110,9 @@ class Rulebooks:
         raise KeyError(f"no package {package_id!r} (loaded: {known})")
 
     def position(self, state: str) -> Position:
+        """The position of a reader (``FRA``, ``fra``, ``group:AU``; model.readers)."""
         for p in self.positions:
-            if p.state == state.upper():
+            if p.state == reader_id(state):
                 return p
         known = ", ".join(p.state for p in self.positions) or "none"
         raise KeyError(f"no position of {state!r} (loaded: {known})")
@@ -209,7 +211,7 @@ def load_rulebooks(
         for state, path in seen.items():
             examples = path.with_name(path.name.removesuffix(".yaml") + EXAMPLES_SUFFIX)
             if examples.exists():
-                _add_examples(books, examples, f"position:{state}", problems)
+                _add_examples(books, examples, reading_basis(state), problems)
     if problems:
         raise DocumentError(problems)
     return books

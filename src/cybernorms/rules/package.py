@@ -22,6 +22,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from cybernorms.model.documents import Document, DocumentError, Problem, load_file
 from cybernorms.model.profile import ProfileParameters
+from cybernorms.model.readers import Reader, is_group, reading_basis
 from cybernorms.model.states import KnownState
 from cybernorms.model.verdict import CONSENSUS, Outcome, Question
 from cybernorms.rules import ir
@@ -133,8 +134,13 @@ class StanceDoc(_Doc):
 
 
 class PositionDoc(_Doc):
-    position: KnownState
+    # A state (ISO3) or a group of states (``group:NAME``, cybernorms.model.readers).
+    position: Reader
     title: str
+    # A group's reading lists its member states and where that list comes from (required for
+    # a group, refused for a state: load_position says so at the field).
+    members: list[KnownState] | None = None
+    members_source: Annotated[str, Field(min_length=1)] | None = None
     date: dt.date | None = None
     sources: Annotated[list[str], Field(min_length=1)]
     package: Annotated[str, Field(pattern=PACKAGE_ID)]
@@ -271,8 +277,10 @@ class OverrideCitation:
 
 @dataclass(frozen=True, eq=False)
 class Position:
-    """A state's national reading of some rules of one package. Never consensus."""
+    """A state's national reading of some rules of one package, or a group of states' common
+    reading (``state`` is then ``group:NAME`` and ``members`` its states). Never consensus."""
 
+    # The reader (cybernorms.model.readers): an ISO3 code, or ``group:NAME`` for a group.
     state: str
     title: str
     date: dt.date | None
@@ -290,10 +298,18 @@ class Position:
     held_open: Mapping[str, OverrideCitation] = field(default_factory=dict)
     # ``no_rule`` overrides: rule id -> the reason (the rule does not exist in this reading).
     no_rules: Mapping[str, str] = field(default_factory=dict)
+    # A group's member states (ISO3) and the source of that list; empty for a state.
+    members: tuple[str, ...] = ()
+    members_source: str | None = None
+
+    @property
+    def is_group(self) -> bool:
+        return is_group(self.state)
 
     @property
     def basis(self) -> str:
-        return f"position:{self.state}"
+        """``position:ISO3`` for a state, ``group:NAME`` for a group (model.readers)."""
+        return reading_basis(self.state)
 
 
 # -- loading ----------------------------------------------------------------------------
@@ -461,7 +477,7 @@ def load_position(path: Path | str, packages: Sequence[Package]) -> Position:
                 )
             ]
         )
-    problems: list[Problem] = []
+    problems: list[Problem] = _member_problems(doc, pos)
     added_ids = {r.id for r in pos.rules}
     resolver = _resolver(
         base.id,
@@ -548,7 +564,7 @@ def load_position(path: Path | str, packages: Sequence[Package]) -> Position:
             defined_at=doc.where(where),
             relations=original.relations,
             question=original.question,
-            reason=HELD_OPEN if open_when is not None else o.no_rule,
+            reason=held_open_reason(pos.position) if open_when is not None else o.no_rule,
             open_when=open_when,
         )
         if o.note:
@@ -598,7 +614,48 @@ def load_position(path: Path | str, packages: Sequence[Package]) -> Position:
             if i.rule in held_open
         },
         no_rules=no_rules,
+        members=tuple(pos.members or ()),
+        members_source=pos.members_source,
     )
+
+
+def _member_problems(doc: Document, pos: PositionDoc) -> list[Problem]:
+    """A group's reading names its members and cites where the list comes from; a state's
+    reading has no members (its reader is the state itself)."""
+    problems: list[Problem] = []
+    if not is_group(pos.position):
+        for name in ("members", "members_source"):
+            if getattr(pos, name) is not None:
+                problems.append(
+                    Problem(
+                        doc.where((name,)),
+                        f"{name}: only a group's reading (position: group:NAME) lists members; "
+                        f"{pos.position} is a state",
+                    )
+                )
+        return problems
+    if not pos.members:
+        problems.append(
+            Problem(
+                doc.where(("position",)),
+                f"{pos.position} is a group: list its member states under 'members:' (ISO3)",
+            )
+        )
+    else:
+        seen: set[str] = set()
+        for i, member in enumerate(pos.members):
+            if member in seen:
+                problems.append(Problem(doc.where(("members", i)), f"{member} listed twice"))
+            seen.add(member)
+    if pos.members_source is None:
+        problems.append(
+            Problem(
+                doc.where(("position",)),
+                f"{pos.position} is a group: cite where its member list comes from "
+                "('members_source:')",
+            )
+        )
+    return problems
 
 
 def _stances(
@@ -614,7 +671,8 @@ def _stances(
     An agreed rule is the package rule itself, citing the state's text in its trace. A rule
     held open never applies its criterion: its violated_when is an open question (an unknown
     constant, nothing missing), so it is undetermined wherever it applies, with the reason
-    "held open by this state", in every back end alike."""
+    "held open by this state" ("... this group" for a group's reading), in every back end
+    alike."""
     agrees: dict[str, Rule] = {}
     held: dict[str, Rule] = {}
     for key, items, into in (("agrees", pos.agrees, agrees), ("holds_open", pos.holds_open, held)):
@@ -645,7 +703,7 @@ def _stances(
                 into[item.rule] = dataclasses.replace(
                     original,
                     violated=open_question,
-                    reason=HELD_OPEN,
+                    reason=held_open_reason(pos.position),
                     held_open=True,
                     note=item.note,
                     defined_at=doc.where((key, i)),
@@ -656,6 +714,14 @@ def _stances(
 
 #: The reason of an undetermined verdict of a rule a position holds open.
 HELD_OPEN = "held open by this state"
+#: The same, where the position is a group's common reading (``group:NAME``).
+HELD_OPEN_BY_GROUP = "held open by this group"
+
+
+def held_open_reason(reader: str) -> str:
+    """Why a verdict of a rule held open is undetermined, in the words that fit the reader: a
+    group's reading is not any one state's."""
+    return HELD_OPEN_BY_GROUP if is_group(reader) else HELD_OPEN
 
 
 def held_open_where(violated: ir.Node, open_when: ir.Node, state: str) -> ir.Node:

@@ -3,7 +3,8 @@
 A position replaces some criteria of a package and may add rules. Under the position's lens,
 the replaced and added rules, and every rule that reaches one of them through ``breached``
 (directly or through other rules: a fixpoint), judge differently; only those are reported
-with ``basis: position:ISO3`` (docs/rule-language.md, "Position"), and so is every rule the
+with the position's basis (``position:ISO3``, or ``group:NAME`` for a group's common reading:
+``Position.basis``, docs/rule-language.md, "Position"), and so is every rule the
 position ``agrees:`` with (unchanged, so the state's whole reading is visible under its basis).
 The engine and the analysis both take their lens tables from here.
 """

@@ -26,6 +26,7 @@ from cybernorms.agreement import (
 )
 from cybernorms.model.documents import DocumentError, Problem
 from cybernorms.model.facts import Incident
+from cybernorms.model.readers import reader_id
 from cybernorms.rules.catalog import Rulebooks
 from cybernorms.service.errors import UnknownName
 from cybernorms.service.evaluating import evaluator, setup
@@ -55,7 +56,7 @@ def agreement(
     traces; ``progress`` wraps the incidents (a progress bar)."""
     from cybernorms.ingest.eurepoc import import_eurepoc
 
-    states = [p.upper() for p in positions]
+    states = [reader_id(p) for p in positions]
     rules = {r.id: (p.basis, r) for p in books.packages for r in p.rules}
     missing = sorted({q.rule for q in QUESTIONS} - rules.keys())
     if missing:

@@ -17,6 +17,7 @@ from typing import Any
 
 from cybernorms.model.facts import Incident
 from cybernorms.model.profile import Profile
+from cybernorms.model.readers import is_reading_basis, reader_id, reading_basis
 from cybernorms.model.verdict import TraceNode, Verdict
 from cybernorms.rules.catalog import Rulebooks
 from cybernorms.semantics.profiles import plain_basis
@@ -56,7 +57,7 @@ class Row:
 @dataclass
 class Comparison:
     incident: Incident
-    columns: list[str]  # PACKAGE, then "position:ISO3" per position
+    columns: list[str]  # PACKAGE, then each reading's basis ("position:ISO3", "group:NAME")
     rows: list[Row]
 
     def to_json(self) -> dict[str, Any]:
@@ -114,11 +115,11 @@ def compare(
     titles = {r.id: r.title for p in books.packages for r in p.rules}
     for pos in books.positions:
         titles.update({r.id: r.title for r in pos.added})
-    columns = [PACKAGE, *(f"position:{s}" for s in states)]
+    columns = [PACKAGE, *(reading_basis(s) for s in states)]
     rows: dict[tuple[str, str | None], Row] = {}
     own: dict[tuple[str, str | None, str], Verdict] = {}
     for v in verdicts:
-        column = plain_basis(v.basis) if v.basis.startswith("position:") else PACKAGE
+        column = plain_basis(v.basis) if is_reading_basis(plain_basis(v.basis)) else PACKAGE
         key = (v.rule, v.subject)
         row = rows.setdefault(key, Row(v.rule, titles.get(v.rule, ""), v.subject))
         row.readings[column] = Reading(v.word, v.basis, True, tuple(v.missing))
@@ -147,7 +148,7 @@ def compare(
 def _states(books: Rulebooks, positions: Sequence[str]) -> list[str]:
     states: list[str] = []
     for p in positions:
-        names = [x.state for x in books.positions] if p.upper() == "ALL" else [p.upper()]
+        names = [x.state for x in books.positions] if p.upper() == "ALL" else [reader_id(p)]
         states += [s for s in names if s not in states]
     return states
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from cybernorms.engine import Evaluator
 from cybernorms.model.facts import Incident
 from cybernorms.model.profile import Profile
+from cybernorms.model.readers import reader_id
 from cybernorms.model.verdict import Outcome, Verdict, parse_word
 from cybernorms.rules.catalog import Rulebooks
 from cybernorms.rules.package import Package, Position
@@ -78,7 +79,7 @@ def setup(
     (default: the shipped history; ``service.record``). ``rules``: the rule ids the caller
     keeps (empty: all); a package some of whose rules are left out is evaluated as a
     selection, and its verdicts say so."""
-    chosen = loading.positions(books, [s.upper() for s in positions])
+    chosen = loading.positions(books, [reader_id(s) for s in positions])
     selected = loading.packages_reached(books, packages, chosen)
     ids = {p.id for p in selected}
     report = frozenset(loading.package(books, p).label for p in packages) or None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from cybernorms.model.facts import Incident
 from cybernorms.model.profile import Profile
+from cybernorms.model.readers import is_reading_basis, reader_id
 from cybernorms.model.verdict import Verdict
 from cybernorms.rules.catalog import Rulebooks
 from cybernorms.rules.package import Position, Rule
@@ -50,7 +51,7 @@ def explain(
     under a position when ``positions`` are given (the first verdict whose basis is one),
     else every basis. Refuses (``UnknownName``) a rule, or subject, without a verdict.
     ``assume_defaults``: as ``evaluating.setup``."""
-    states = [s.upper() for s in positions]
+    states = [reader_id(s) for s in positions]
     owner = _owner(books, rule)
     context = setup(
         books,
@@ -77,7 +78,7 @@ def explain(
                 f"rule {rule} has no verdict for subject {subject.upper()} on {incident.id}"
             )
     if states:
-        under = next((v for v in verdicts if v.basis.startswith("position:")), None)
+        under = next((v for v in verdicts if is_reading_basis(plain_basis(v.basis))), None)
         verdicts = [under] if under is not None else verdicts
     return [_explained(context, v) for v in verdicts]
 

@@ -135,6 +135,9 @@ def position_detail(books: Rulebooks, state: str) -> Row:
         raise UnknownName(str(exc.args[0])) from None
     return {
         **_position_row(p),
+        "basis": p.basis,
+        # a group's reading: its member states and where that list comes from
+        **({"members": list(p.members), "members_source": p.members_source} if p.is_group else {}),
         "path": p.path,
         "readings": [
             {"rule": rid, "title": r.title, **_criteria(r), "note": r.note}

@@ -24,6 +24,7 @@ from cybernorms.ingest.files import incident_files, read_incident_file
 from cybernorms.model.documents import DocumentError, Problem
 from cybernorms.model.facts import Incident
 from cybernorms.model.profile import Profile
+from cybernorms.model.readers import reader_id
 from cybernorms.rules import ir
 from cybernorms.rules.catalog import Rulebooks, load_profiles, load_rulebooks
 from cybernorms.rules.package import Package, Position
@@ -366,7 +367,7 @@ def compose(
     )
     return Composed(
         books,
-        [_loaded_state(books, p) if is_path(p) else p.upper() for p in positions],
+        [_loaded_state(books, p) if is_path(p) else reader_id(p) for p in positions],
         [_loaded_package(books, p) if is_path(p) else p for p in packages],
     )
 

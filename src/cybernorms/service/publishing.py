@@ -121,7 +121,14 @@ def validate_position_for_publication(path: Path) -> ValidatedPosition:
     from cybernorms.service.kinds import Kind, document_kind
 
     if document_kind(path) is not Kind.position:
-        raise DocumentError([Problem(str(path), "not a position (it needs 'position: ISO3')")])
+        raise DocumentError(
+            [
+                Problem(
+                    str(path),
+                    "not a position (it needs 'position: ISO3' or 'position: group:NAME')",
+                )
+            ]
+        )
     report = check_file(path)
     if not report.ok:
         raise DocumentError(report.problems)

@@ -35,6 +35,7 @@ from cybernorms.errors import CybernormsError
 from cybernorms.log.note import NoteVerifier
 from cybernorms.model.documents import DocumentError, Problem
 from cybernorms.model.profile import Profile
+from cybernorms.model.readers import is_group, reader_id
 from cybernorms.model.states import parse_state
 from cybernorms.service.inputs import (
     check_output,
@@ -122,9 +123,12 @@ def state_code(value: str, what: str = "state") -> str:
 
 def holder_code(value: str, what: str = "state") -> str:
     """Who may hold a root: a state (as ``state_code`` reads it) or an identity such as
-    ``forum:oewg``, ``depositary:un-sg`` or ``recorder:maintainers`` (``trust.root.IDENTITY``)."""
+    ``forum:oewg``, ``depositary:un-sg``, ``recorder:maintainers`` or a group ``group:AU``
+    (``trust.root.IDENTITY``; a group's name in any case, as ``model.readers`` reads it)."""
     if IDENTITY.fullmatch(value):
         return value
+    if is_group(reader_id(value)):
+        return reader_id(value)
     return state_code(value, what)
 
 

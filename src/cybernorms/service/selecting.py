@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cybernorms.model.facts import Incident
+from cybernorms.model.readers import is_reading_basis, reader_id, reading_basis
 from cybernorms.model.verdict import WORDS, Verdict
 from cybernorms.semantics.profiles import plain_basis
 from cybernorms.service.errors import BadRequest
@@ -28,8 +29,9 @@ class Filters:
 
     ``states``: the verdict's subject (ISO3); ``victims``: a target's country; ``sectors``:
     a target's sector; ``rules``: rule ids; ``bases``: ``consensus``, ``restatement``,
-    ``position`` (any position) or ``position:ISO3`` (a verdict decided under
-    ``--assume-defaults`` also matches its plain basis); ``outcomes``: answer words
+    ``position`` (any position, a state's or a group's), ``position:ISO3`` or ``group:NAME``
+    (a verdict decided under ``--assume-defaults`` also matches its plain basis);
+    ``outcomes``: answer words
     (``violation``, ``attributable``, ``permitted``, ...);
     ``since``/``until``: the incident's start date, both ends included (an incident without
     a start date is left out when either is given: its date is not known to be in range).
@@ -71,7 +73,7 @@ class Filters:
             frozenset(s.upper() for s in victims),
             frozenset(s.lower() for s in sectors),
             frozenset(rules),
-            frozenset(_basis(b) for b in bases),
+            frozenset(x for b in bases for x in _bases(b)),
             frozenset(o.lower() for o in outcomes),
             since,
             until,
@@ -88,7 +90,7 @@ class Filters:
                 continue
             if self.rules and v.rule not in self.rules:
                 continue
-            if self.bases and not {v.basis, plain_basis(v.basis), _family(v.basis)} & self.bases:
+            if self.bases and not {v.basis, plain_basis(v.basis), *_families(v.basis)} & self.bases:
                 continue
             if self.outcomes and v.word not in self.outcomes:
                 continue
@@ -110,13 +112,25 @@ class Filters:
         return True
 
 
-def _basis(text: str) -> str:
-    family, _, state = text.partition(":")
-    return f"{family.lower()}:{state.upper()}" if state else family.lower()
+def _bases(text: str) -> set[str]:
+    """A ``--basis`` value as verdicts spell it: ``position:fra`` -> ``position:FRA``;
+    ``group:au`` -> a group's reading ``group:AU`` (model.readers) or a package's own basis
+    ``group:au`` (lower case), both kept; a family alone in lower case."""
+    family, _, name = text.partition(":")
+    if not name:
+        return {family.lower()}
+    if family.lower() == "position":
+        return {reading_basis(name.upper())}
+    if family.lower() == "group":
+        return {reader_id(text), f"group:{name.lower()}"}
+    return {text}
 
 
-def _family(basis: str) -> str:
-    return basis.partition(":")[0]
+def _families(basis: str) -> set[str]:
+    """The basis families a verdict belongs to: its own (``consensus``, ``group``, ...), and
+    ``position`` for every position's verdict, a state's or a group's reading."""
+    own = plain_basis(basis).partition(":")[0]
+    return {own, "position"} if is_reading_basis(plain_basis(basis)) else {own}
 
 
 def victims(incident: Incident) -> list[str]:

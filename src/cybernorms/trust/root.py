@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from cybernorms.model.readers import GROUP_ID
 from cybernorms.model.states import iso3_codes
 from cybernorms.trust.envelope import ROOT_PAYLOAD_TYPE, Envelope
 from cybernorms.trust.errors import (
@@ -38,8 +39,12 @@ from cybernorms.trust.strict_json import is_json_int
 ROOT_TYPE = "root"
 #: Who else than a state holds a root (issue 9): a forum's secretariat (``forum:<id>``), a
 #: treaty's depositary (``depositary:<id>``) and whoever records acts from public sources
-#: (``recorder:<id>``). A root's ``state`` field holds an ISO3 code or one of these.
-IDENTITY = re.compile(r"(forum|depositary|recorder):[a-z][a-z0-9]*(-[a-z0-9]+)*")
+#: (``recorder:<id>``); and a group of states whose common reading is published as one
+#: position (``group:AU``, ``cybernorms.model.readers``), never under a member's root. A root's
+#: ``state`` field holds an ISO3 code or one of these.
+IDENTITY = re.compile(
+    r"(forum|depositary|recorder):[a-z][a-z0-9]*(-[a-z0-9]+)*|" + GROUP_ID.pattern
+)
 
 
 def is_root_holder(name: str) -> bool:

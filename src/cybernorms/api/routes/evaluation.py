@@ -30,6 +30,7 @@ from cybernorms.api.answers import checkpoint_header, checkpoint_json
 from cybernorms.api.context import Context, context
 from cybernorms.api.problems import PROBLEM_MEDIA_TYPE
 from cybernorms.errors import LimitExceeded
+from cybernorms.model.readers import READER_INPUT
 
 router = APIRouter(tags=["evaluation"])
 Ctx = Annotated[Context, Depends(context)]
@@ -66,8 +67,10 @@ class EvaluateInput(_Strict):
     packages: list[Annotated[str, Field(max_length=200)]] = Field(
         default_factory=list, description="Package ids to report (default: all)."
     )
-    positions: list[Annotated[str, Field(pattern=_ISO3)]] = Field(
-        default_factory=list, description="Also evaluate under these states' positions (ISO3)."
+    positions: list[Annotated[str, Field(pattern=READER_INPUT)]] = Field(
+        default_factory=list,
+        description="Also evaluate under these positions: a state's (ISO3) or a group's "
+        "(group:NAME, e.g. group:AU; reported under basis group:NAME).",
     )
     as_of: dt.date | None = Field(
         default=None,
@@ -99,7 +102,7 @@ class ExplainInput(_Strict):
     incident: dict[str, Any] = Field(description="One incident in fact schema v1.")
     rule: Annotated[str, Field(min_length=1, max_length=200)]
     subject: Annotated[str, Field(pattern=_ISO3)] | None = None
-    positions: list[Annotated[str, Field(pattern=_ISO3)]] = Field(default_factory=list)
+    positions: list[Annotated[str, Field(pattern=READER_INPUT)]] = Field(default_factory=list)
     as_of: dt.date | None = None
     profiles: ProfileSource = ProfileSource.registry
     assume_defaults: bool = False

@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 from cybernorms.api.answers import checkpoint_header, checkpoint_json, covered
 from cybernorms.api.context import Context, context
 from cybernorms.api.problems import PROBLEM_MEDIA_TYPE
+from cybernorms.model.readers import READER_INPUT, reader_id
 
 router = APIRouter(tags=["registry"])
 Ctx = Annotated[Context, Depends(context)]
@@ -94,10 +95,15 @@ async def package(
 async def positions(
     ctx: Ctx,
     state: Annotated[
-        str | None, Query(pattern=r"^[A-Za-z]{3}$", description="Only this state's (ISO3).")
+        str | None,
+        Query(
+            pattern=READER_INPUT,
+            description="Only this reader's: a state (ISO3) or a group (group:NAME).",
+        ),
     ] = None,
 ) -> JSONResponse:
-    """Published national positions (state, package read, content hash, signed document)."""
+    """Published positions, national or a group's (reader, package read, content hash, signed
+    document)."""
     from dataclasses import asdict
 
     from cybernorms.api import logreads
@@ -107,7 +113,7 @@ async def positions(
         if stored is None:
             return [], None
         size = stored.checkpoint.size
-        found = logreads.positions(ctx.registry(), size, state and state.upper())
+        found = logreads.positions(ctx.registry(), size, state and reader_id(state))
         return [asdict(p) for p in found], stored
 
     found, stored = await run_in_threadpool(read)

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cybernorms.model.facts import Incident
+from cybernorms.model.readers import is_group, is_reading_basis, reader_of
 from cybernorms.model.verdict import CONSENSUS, WORDS, Outcome, Question, Verdict
 from cybernorms.rules.catalog import Rulebooks
 from cybernorms.rules.package import Rule
+from cybernorms.semantics.profiles import plain_basis
 from cybernorms.service import evaluating, loading
 from cybernorms.service.errors import UnknownName
 from cybernorms.service.formats import Detail
@@ -32,18 +34,31 @@ def is_violation(v: Verdict) -> bool:
     return v.outcome is Outcome.VIOLATION and v.question == Question.BREACH
 
 
+def reader_label(reader: str, heading: bool = False) -> str:
+    """How a position's reader is named on a page: ``national view of FRA`` for a state,
+    ``common view of group:AU`` for a group (``heading``: with a capital)."""
+    label = f"common view of {reader}" if is_group(reader) else f"national view of {reader}"
+    return label[0].upper() + label[1:] if heading else label
+
+
+def is_reading(basis: str) -> bool:
+    """Whether a verdict's basis is a position's (a state's or a group's): the pages mark it
+    as a reading, never as the package's."""
+    return is_reading_basis(plain_basis(basis))
+
+
 def basis_label(basis: str) -> str:
-    """How a basis is shown: a position is a national view, never consensus."""
-    if basis.startswith("position:"):
-        return f"national view of {basis.split(':', 1)[1]}"
-    return basis
+    """How a basis is shown: a position is a national (or a group's common) view, never
+    consensus."""
+    reader = reader_of(plain_basis(basis))
+    return basis if reader is None else reader_label(reader)
 
 
 def basis_order(basis: str) -> tuple[int, str]:
     """Columns in a fixed order: consensus, the packages' other bases, then national views."""
     if basis == CONSENSUS:
         return (0, basis)
-    return (2, basis) if basis.startswith("position:") else (1, basis)
+    return (2, basis) if is_reading_basis(plain_basis(basis)) else (1, basis)
 
 
 def default_incidents_dir() -> Path | None:
@@ -221,12 +236,12 @@ def matrix(catalogue: Catalogue, verdicts: Iterable[Verdict]) -> Matrix:
     rows = []
     for (rule_id, subject), by_basis in grouped.items():
         package_reading = next(
-            (v for b, v in by_basis.items() if not b.startswith("position:")), None
+            (v for b, v in by_basis.items() if not is_reading_basis(plain_basis(b))), None
         )
         cells = {
             b: Cell(
                 v,
-                b.startswith("position:")
+                is_reading_basis(plain_basis(b))
                 and package_reading is not None
                 and v.outcome != package_reading.outcome,
             )

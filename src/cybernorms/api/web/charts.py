@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cybernorms.api.web.catalogue import Row, basis_label, is_violation
+from cybernorms.model.readers import is_reading_basis
 from cybernorms.model.verdict import Outcome
+from cybernorms.semantics.profiles import plain_basis
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ def violations_by_year_and_rule(rows: Sequence[Row], *, cell: int = 26) -> HeatM
         if year is None:
             continue
         for v in row.verdicts:
-            if is_violation(v) and not v.basis.startswith("position:"):
+            if is_violation(v) and not is_reading_basis(plain_basis(v.basis)):
                 counts[(v.rule, year)] = counts.get((v.rule, year), 0) + 1
     years = sorted({y for _, y in counts})
     rules = sorted({r for r, _ in counts})
@@ -103,11 +105,15 @@ def departures_by_position(rows: Sequence[Row], *, bar: int = 22) -> BarChart:
     for row in rows:
         package: dict[tuple[str, str | None], Outcome] = {}
         for v in row.verdicts:
-            if not v.basis.startswith("position:"):
+            if not is_reading_basis(plain_basis(v.basis)):
                 package[(v.rule, v.subject)] = v.outcome
         for v in row.verdicts:
             reading = package.get((v.rule, v.subject))
-            if v.basis.startswith("position:") and reading is not None and reading != v.outcome:
+            if (
+                is_reading_basis(plain_basis(v.basis))
+                and reading is not None
+                and reading != v.outcome
+            ):
                 key = (v.basis, v.rule)
                 counts[key] = counts.get(key, 0) + 1
     left, span = 260, 300

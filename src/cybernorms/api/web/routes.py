@@ -23,9 +23,19 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from cybernorms.api.context import Context, context
 from cybernorms.api.web import charts, jobs
-from cybernorms.api.web.catalogue import Catalogue, Filters, basis_label, basis_order, matrix
+from cybernorms.api.web.catalogue import (
+    Catalogue,
+    Filters,
+    basis_label,
+    basis_order,
+    is_reading,
+    matrix,
+    reader_label,
+)
 from cybernorms.errors import CybernormsError
 from cybernorms.model.facts import Incident
+from cybernorms.model.readers import is_group, reader_id, reader_of
+from cybernorms.semantics.profiles import plain_basis
 from cybernorms.service import loading
 from cybernorms.service.errors import UnknownName
 
@@ -42,6 +52,8 @@ templates = Environment(
     lstrip_blocks=True,
 )
 templates.filters["basis_label"] = basis_label
+templates.filters["reader_label"] = reader_label
+templates.tests["reading"] = is_reading
 
 
 def _trace_value(value: Any) -> str:
@@ -225,7 +237,8 @@ def _explain(
 ) -> list[Any]:
     from cybernorms.service.explaining import explain
 
-    states = [basis.split(":", 1)[1]] if basis.startswith("position:") else []
+    reader = reader_of(plain_basis(basis))
+    states = [reader] if reader is not None else []
     with ctx.service_lock:
         found = explain(
             cat.books, incident, rule, subject=subject or None, positions=states, as_of=None
@@ -286,8 +299,9 @@ async def rules(request: Request, ctx: Ctx) -> HTMLResponse:
 @router.get("/states/{iso3}", response_class=HTMLResponse)
 async def state_page(request: Request, ctx: Ctx, iso3: str) -> HTMLResponse:
     """A state: its profile versions on the registry (who signed, log entries), its
-    rulebooks' illustrative profiles, its national position, incidents naming it."""
-    state = iso3.upper()[:3]
+    rulebooks' illustrative profiles, its national position, incidents naming it. A group
+    (``group:AU``) has a page too: its common reading with its members, and its root."""
+    state = reader_id(iso3) if is_group(reader_id(iso3)) else iso3.upper()[:3]
     cat = await run_in_threadpool(_catalogue, request, ctx)
     registry: dict[str, Any] = await run_in_threadpool(_registry_view, ctx, state)
     return page(
@@ -295,7 +309,7 @@ async def state_page(request: Request, ctx: Ctx, iso3: str) -> HTMLResponse:
         state=state,
         registry=registry,
         shipped=[p for p in cat.books.profiles if p.state == state],
-        positions=[p for p in cat.books.positions if p.state == state],
+        positions=[p for p in cat.books.positions if state in (p.state, *p.members)],
         attributed=[r for r in cat.rows if r.incident.attribution.state == state],
         targeted=[r for r in cat.rows if state in {t.country for t in r.incident.targets or []}],
         section="states",
