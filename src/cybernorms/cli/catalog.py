@@ -158,7 +158,8 @@ def _family(
         position: list[str] = options.positions("Also load"),
     ) -> None:
         """One item in full: text, source, criteria, readings, examples."""
-        _print_detail(detail(_books(rulebooks, no_shipped, position), key), fmt, f"{item} {key}")
+        heading = f"{name.lower().removesuffix('s')} {key}"  # "position group:AU", "rule il.x"
+        _print_detail(detail(_books(rulebooks, no_shipped, position), key), fmt, heading)
 
     return family
 
