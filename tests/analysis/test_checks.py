@@ -112,10 +112,9 @@ def test_free_profiles_witness_brings_its_profiles(planted: Rulebooks) -> None:
 
 def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
     """The shipped rulebooks have no error; every warning and info is intended:
-    GBR reads sovereignty as no standalone rule (no_rule: not a dead rule but a departure,
-    listed as a position diff) and due diligence as unsettled law (its override makes that
-    rule dead under its lens, deliberately), and CAN, ISR and NZL read
-    due diligence as a voluntary norm, not binding law (dead under their lenses, likewise);
+    GBR reads sovereignty as no standalone rule and due diligence as not (yet) a rule for
+    cyberspace, ISR and NZL due diligence likewise (no_rule: not dead rules but departures,
+    listed as position diffs), and CAN holds due diligence open (holds_open: a departure);
     IRN reads sovereignty more widely (a position_diff, no dead rule); EST only adds a rule
     (collective countermeasures), which the package cannot differ on; DNK reads force to
     hold its own non-physical example open (open_when: a position_diff); AUS reads coercion in
@@ -131,7 +130,6 @@ def test_shipped_findings_are_pinned(shipped: Rulebooks) -> None:
     report = analyze(shipped.packages, shipped.positions, shipped.profiles)
     assert not report.has_errors
     assert kinds(report) == {
-        ("dead_rule", "warning", ("il.due_diligence",)),
         ("posture", "info", ("gge2015.a",)),
         ("posture", "info", ("gge2015.b",)),
         ("posture", "info", ("gge2015.g",)),
