@@ -197,7 +197,8 @@ class PositionRow(Base):
     )
 
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)
-    state: Mapped[str] = mapped_column(String(3))
+    # ISO3, or group:NAME for a group's common reading (r0005)
+    state: Mapped[str] = mapped_column(String(HOLDER_LENGTH))
     package: Mapped[str] = mapped_column(String(200))
     root_version: Mapped[int] = mapped_column(Integer)
     envelope: Mapped[bytes] = mapped_column(LargeBinary)

@@ -7,11 +7,8 @@ their own, named ``forum:<id>``, ``depositary:<id>``, ``recorder:<id>``; so ``ro
 Existing rows are untouched (every entry and record keeps its bytes, so every leaf hash and
 checkpoint still verifies).
 
-SQLite cannot alter a CHECK constraint or a column type in place, and its usual way (copy the
-table, drop the old one) is refused while foreign keys point at ``log_entries`` inside this
-transaction. Neither change alters how rows are stored (SQLite ignores VARCHAR lengths), so
-the table definitions are edited in ``sqlite_master`` as SQLite's documentation describes for
-such changes (``PRAGMA writable_schema``, then the schema version is incremented).
+On SQLite neither change alters how rows are stored, so the table definitions are edited in
+place (``migrations.sqlite_schema``: why, and how).
 
 Revision ID: r0003
 Revises: r0002
@@ -24,6 +21,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
+from cybernorms.store.migrations.sqlite_schema import edit_definitions
 
 revision: str = "r0003"
 down_revision: str | None = "r0002"
@@ -66,29 +65,14 @@ def upgrade() -> None:
 
 
 def _edit_sqlite_schema(conn: sa.Connection) -> None:
-    edits = {
-        "log_entries": ((_OLD_KINDS, _NEW_KINDS), ("state VARCHAR(3)", "state VARCHAR(120)")),
-        "roots": (("state VARCHAR(3)", "state VARCHAR(120)"),),
-    }
-    version = conn.exec_driver_sql("PRAGMA schema_version").scalar_one()
-    conn.exec_driver_sql("PRAGMA writable_schema=ON")
-    try:
-        for table, replacements in edits.items():
-            sql = conn.execute(
-                sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :t"),
-                {"t": table},
-            ).scalar_one()
-            for old, new in replacements:
-                if sql.count(old) != 1:
-                    raise RuntimeError(f"r0003: {table} does not read {old!r} exactly once")
-                sql = sql.replace(old, new)
-            conn.execute(
-                sa.text("UPDATE sqlite_master SET sql = :sql WHERE type = 'table' AND name = :t"),
-                {"sql": sql, "t": table},
-            )
-        conn.exec_driver_sql(f"PRAGMA schema_version={int(version) + 1}")
-    finally:
-        conn.exec_driver_sql("PRAGMA writable_schema=OFF")
+    edit_definitions(
+        conn,
+        revision,
+        {
+            "log_entries": ((_OLD_KINDS, _NEW_KINDS), ("state VARCHAR(3)", "state VARCHAR(120)")),
+            "roots": (("state VARCHAR(3)", "state VARCHAR(120)"),),
+        },
+    )
 
 
 def downgrade() -> None:

@@ -1,7 +1,8 @@
 """Evaluation decisions on the log (issue 10): entry kind ``decision``, table ``decisions``.
 
-The same in-place edit of ``log_entries``' CHECK constraint on SQLite as r0003 (see its
-docstring: rows are untouched, so every leaf hash and checkpoint still verifies).
+On SQLite, ``log_entries``' CHECK constraint is edited in place as in r0003
+(``migrations.sqlite_schema``: rows are untouched, so every leaf hash and checkpoint still
+verifies).
 
 Revision ID: r0004
 Revises: r0003
@@ -14,6 +15,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
+from cybernorms.store.migrations.sqlite_schema import edit_definitions
 
 revision: str = "r0004"
 down_revision: str | None = "r0003"
@@ -48,21 +51,7 @@ def upgrade() -> None:
 
 
 def _edit_sqlite_check(conn: sa.Connection) -> None:
-    sql = conn.execute(
-        sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'log_entries'")
-    ).scalar_one()
-    if sql.count(_OLD_KINDS) != 1:
-        raise RuntimeError(f"r0004: log_entries does not read {_OLD_KINDS!r} exactly once")
-    version = conn.exec_driver_sql("PRAGMA schema_version").scalar_one()
-    conn.exec_driver_sql("PRAGMA writable_schema=ON")
-    try:
-        conn.execute(
-            sa.text("UPDATE sqlite_master SET sql = :sql WHERE type = 'table' AND name = :t"),
-            {"sql": sql.replace(_OLD_KINDS, _NEW_KINDS), "t": "log_entries"},
-        )
-        conn.exec_driver_sql(f"PRAGMA schema_version={int(version) + 1}")
-    finally:
-        conn.exec_driver_sql("PRAGMA writable_schema=OFF")
+    edit_definitions(conn, revision, {"log_entries": ((_OLD_KINDS, _NEW_KINDS),)})
 
 
 def downgrade() -> None:
