@@ -118,17 +118,22 @@ def _answered(
     questions: list[str] = []
     reasons: list[str | None] = []
     indices: list[int] = []
-    for basis, rule_id, code, missing in zip(
-        table.column("basis").to_pylist(),
-        table.column("rule").to_pylist(),
-        codes,
-        table.column("missing").to_pylist(),
-        strict=True,
+    # Only a rule held open in part needs a row's missing facts for its reason: they are
+    # read for those rows alone, not converted for every verdict.
+    missing = table.column("missing")
+    for row, (basis, rule_id, code) in enumerate(
+        zip(
+            table.column("basis").to_pylist(),
+            table.column("rule").to_pylist(),
+            codes,
+            strict=True,
+        )
     ):
         rule = rules[(plain_basis(basis), rule_id)]
         question = Question(rule.question)
         questions.append(question.value)
-        reasons.append(rule.reason_for(Outcome(code), missing or ()))
+        facts = (missing[row].as_py() or ()) if rule.held_open_in_part else ()
+        reasons.append(rule.reason_for(Outcome(code), facts))
         indices.append(_QUESTIONS.index(question) * len(Outcome) + code)
     words = pa.DictionaryArray.from_arrays(pa.array(indices, pa.int8()), _WORDS)
     table = table.set_column(table.schema.get_field_index("outcome"), "outcome", words)
