@@ -344,7 +344,11 @@ class SigningKey:
         try:
             private = serialization.load_pem_private_key(pem.encode("utf-8"), passphrase)
         except ValueError as exc:
-            if "password" in str(exc).lower() or "decrypt" in str(exc).lower():
+            # A wrong passphrase usually fails the padding check ("bad decrypt"), but about
+            # one time in 256 the garbage it yields pads correctly and fails as ASN.1 instead:
+            # for a PEM that is an encrypted key, every such failure is the passphrase's.
+            encrypted = "-----BEGIN ENCRYPTED PRIVATE KEY-----" in pem
+            if encrypted or "password" in str(exc).lower() or "decrypt" in str(exc).lower():
                 raise BadPassphrase(
                     f"{source}: the passphrase does not decrypt this private key"
                 ) from None
